@@ -1,0 +1,29 @@
+"""Domain errors. Front ends turn these into a clean message; no traceback for bad input."""
+
+
+class NewsdeskError(Exception):
+    """Base class for every error newsdesk reports to a user."""
+
+
+class ConfigError(NewsdeskError):
+    """A setting is missing or has a bad value."""
+
+
+class ModelMismatchError(NewsdeskError):
+    """The store was built with another embedding model than the configured one."""
+
+
+class ArticleNotFoundError(NewsdeskError):
+    """No stored article has the given id."""
+
+
+class SourceError(NewsdeskError):
+    """One ingest source could not be read; the batch carries on without it."""
+
+
+class QuestionError(NewsdeskError):
+    """A question is empty or too long."""
+
+
+class LLMError(NewsdeskError):
+    """The configured LLM failed or timed out."""

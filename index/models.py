@@ -1,0 +1,122 @@
+"""The data newsdesk passes between ingest, the index and the front ends."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from functools import cached_property
+
+from pydantic import BaseModel, Field
+
+
+def content_hash(*parts: str) -> str:
+    """A short stable hash of the given strings (used for article ids and change detection)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:16]
+
+
+class Article(BaseModel):
+    """One cleaned news article, ready to chunk and store."""
+
+    id: str
+    title: str = ""
+    text: str
+    url: str = ""
+    published: date | None = None
+    source: str = ""
+    authors: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def hash(self) -> str:
+        """Changes whenever anything that is stored or shown changes."""
+        return content_hash(
+            self.title,
+            self.text,
+            self.url,
+            self.published.isoformat() if self.published else "",
+            self.source,
+            "|".join(self.authors),
+        )
+
+
+class Chunk(BaseModel):
+    """A passage of an article, with its character offsets into `Article.text`."""
+
+    id: str
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with what a citation needs to show where it came from."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published: date | None
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class Citation(BaseModel):
+    """A numbered source of an answer: the article and the exact passage quoted."""
+
+    number: int
+    article_id: str
+    title: str
+    source: str
+    published: date | None
+    url: str
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    weak_support: bool = False
+
+
+class Timings(BaseModel):
+    retrieve_ms: float = 0.0
+    compose_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class Answer(BaseModel):
+    """What every front end shows: the text with [n] markers and the citations behind them."""
+
+    question: str
+    standalone_question: str
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    declined: bool = False
+    mode: str = "extractive"
+    model: str | None = None
+    note: str | None = None
+    timings: Timings = Field(default_factory=Timings)
+
+
+class Turn(BaseModel):
+    """One earlier exchange of a conversation, as history for a follow-up."""
+
+    question: str
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Filters(BaseModel):
+    """Restrict retrieval by publication date and outlet."""
+
+    since: date | None = None
+    until: date | None = None
+    sources: list[str] = Field(default_factory=list)

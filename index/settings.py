@@ -1,0 +1,122 @@
+"""newsdesk configuration: one `Settings`, read from the environment and `.env`.
+
+Every entry point builds one `Settings` (via `load_settings`) and passes it down; nothing
+else reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.errors import ConfigError
+
+EmbedProvider = Literal["onnx-minilm", "fastembed", "huggingface", "openai", "ollama"]
+AnswerMode = Literal["extractive", "openai", "openai-like", "ollama"]
+
+
+class Settings(BaseSettings):
+    """All of newsdesk's settings; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_prefix=""
+    )
+
+    # storage
+    newsdesk_data_dir: Path = Path("./data")
+    chroma_host: str | None = None
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
+    chroma_collection: str = "newsdesk"
+
+    # embeddings
+    embed_provider: EmbedProvider = "onnx-minilm"
+    embed_model: str = "all-MiniLM-L6-v2"
+    embed_base_url: str | None = None
+    embed_api_key: SecretStr | None = None
+    embed_batch_size: int = Field(default=32, ge=1, le=1024)
+    embed_threads: int = Field(default=0, ge=0, le=256)
+
+    # chunking
+    chunk_tokens: int = Field(default=200, ge=32, le=8192)
+    chunk_overlap_tokens: int = Field(default=0, ge=0, le=512)
+
+    # ingest
+    fetch_timeout_s: float = Field(default=15.0, gt=0)
+    fetch_max_bytes: int = Field(default=5_000_000, ge=1024)
+    fetch_allow_private: bool = False
+    fetch_user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk)"
+
+    # retrieval and answering
+    answer_mode: AnswerMode = "extractive"
+    llm_model: str = "gpt-4o-mini"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    retrieve_top_k: int = Field(default=8, ge=1, le=100)
+    relevance_floor: float = Field(default=0.0)
+    max_question_chars: int = Field(default=1000, ge=10)
+
+    # telegram
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_secret: SecretStr | None = None
+    allowed_chat_ids: list[int] = Field(default_factory=list)
+    allowed_user_ids: list[int] = Field(default_factory=list)
+    admin_user_ids: list[int] = Field(default_factory=list)
+    rate_limit_per_minute: int = Field(default=10, ge=1)
+    history_turns: int = Field(default=6, ge=0, le=50)
+
+    # logging
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("allowed_chat_ids", "allowed_user_ids", "admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept `1,2,3` as well as JSON `[1,2,3]` for id lists."""
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("chroma_host", "embed_base_url", "llm_base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def data_dir(self) -> Path:
+        return self.newsdesk_data_dir
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def keyword_dir(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @property
+    def log_db_path(self) -> Path:
+        return self.data_dir / "answers.sqlite3"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build `Settings`, turning validation errors into one readable `ConfigError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = "_".join(str(part) for part in err["loc"]).upper() or "SETTINGS"
+            problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from None

@@ -1,0 +1,179 @@
+"""The article store: Chroma for vectors (via llama-index's Chroma integration) + the catalog.
+
+Chroma is embedded (a folder under the data directory) unless `CHROMA_HOST` is set, in which
+case the same code talks to a Chroma server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from llama_index.core.schema import TextNode
+from llama_index.core.vector_stores.types import (
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
+)
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from index.catalog import Catalog
+from index.errors import ConfigError, ModelMismatchError
+from index.models import Article, Chunk, Filters
+from index.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MODEL_KEY = "newsdesk_embed_model"
+# Chroma rejects very large single writes; llama-index batches at 41,665 anyway
+WRITE_BATCH = 5000
+
+
+def date_number(value: Any) -> int:
+    """A date as the integer yyyymmdd (Chroma filters compare numbers, not strings)."""
+    return int(value.strftime("%Y%m%d")) if value else 0
+
+
+def open_chroma_client(settings: Settings) -> Any:
+    """An embedded persistent client, or an HTTP client when `CHROMA_HOST` is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except Exception as exc:  # chromadb raises bare ValueError/ConnectionError here
+            raise ConfigError(
+                f"CHROMA_HOST: cannot reach a Chroma server at "
+                f"{settings.chroma_host}:{settings.chroma_port} ({exc})"
+            ) from None
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+class ArticleStore:
+    """Stores article chunks with their vectors and answers vector queries."""
+
+    def __init__(self, *, client: Any, catalog: Catalog, collection: str, model_id: str) -> None:
+        self.catalog = catalog
+        self.model_id = model_id
+        self._collection = client.get_or_create_collection(
+            name=collection, metadata={MODEL_KEY: model_id, "hnsw:space": "cosine"}
+        )
+        stored_model = (self._collection.metadata or {}).get(MODEL_KEY)
+        if stored_model != model_id:
+            raise ModelMismatchError(
+                f"the store at collection {collection!r} was built with embedding model "
+                f"{stored_model!r}, but {model_id!r} is configured. Either set EMBED_PROVIDER/"
+                f"EMBED_MODEL back, or re-index: `newsdesk articles reindex` (re-embeds every "
+                f"stored article with the new model)."
+            )
+        self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+
+    @classmethod
+    def open(cls, settings: Settings, *, model_id: str) -> ArticleStore:
+        return cls(
+            client=open_chroma_client(settings),
+            catalog=Catalog(settings.catalog_path),
+            collection=settings.chroma_collection,
+            model_id=model_id,
+        )
+
+    # -- writing ----------------------------------------------------------------------
+    def write_vectors(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Write one version's chunks to Chroma; not visible until `commit` in the catalog."""
+        nodes = [_to_node(article, chunk, vector) for chunk, vector in zip(chunks, vectors)]
+        for start in range(0, len(nodes), WRITE_BATCH):
+            batch = nodes[start : start + WRITE_BATCH]
+            # ids carry the version: a leftover from a killed run is the same data, replace it
+            self._collection.delete(ids=[node.node_id for node in batch])
+            self.vector_store.add(batch)
+
+    def existing_vectors(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, np.ndarray]]:
+        """chunk id → (text, vector) for chunks already in Chroma (to reuse, not re-embed)."""
+        if not chunk_ids:
+            return {}
+        got = self._collection.get(ids=list(chunk_ids), include=["embeddings", "documents"])
+        return {
+            cid: (doc, np.asarray(vec, dtype=np.float32))
+            for cid, doc, vec in zip(got["ids"], got["documents"], got["embeddings"])
+        }
+
+    def purge_stale(self) -> int:
+        """Remove vectors of replaced or deleted versions (also after a killed run)."""
+        stale = self.catalog.stale_chunk_ids()
+        for start in range(0, len(stale), WRITE_BATCH):
+            batch = stale[start : start + WRITE_BATCH]
+            self.vector_store.delete_nodes(node_ids=batch)
+            self.catalog.forget_stale(batch)
+        return len(stale)
+
+    def delete_article(self, article_id: str) -> None:
+        self.catalog.delete_article(article_id)
+        self.purge_stale()
+
+    # -- reading ----------------------------------------------------------------------
+    def count_vectors(self) -> int:
+        return int(self._collection.count())
+
+    def query(
+        self, vector: Sequence[float], *, top_k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks, best first."""
+        query = VectorStoreQuery(
+            query_embedding=list(vector), similarity_top_k=top_k, filters=_chroma_filters(filters)
+        )
+        result = self.vector_store.query(query, include=["distances", "metadatas"])
+        ids = result.ids or []
+        # the integration reports exp(-distance); with cosine space distance = 1 - cos
+        sims = [1.0 + float(np.log(s)) for s in (result.similarities or [])]
+        return list(zip(ids, sims))
+
+
+def _to_node(article: Article, chunk: Chunk, vector: np.ndarray) -> TextNode:
+    metadata = {
+        "article_id": article.id,
+        "article_hash": article.hash,
+        "source": article.source,
+        "published": date_number(article.published),
+        "chunk_index": chunk.index,
+    }
+    return TextNode(
+        id_=chunk.id,
+        text=chunk.text,
+        embedding=vector.tolist(),
+        metadata=metadata,
+        start_char_idx=chunk.start,
+        end_char_idx=chunk.end,
+        excluded_embed_metadata_keys=list(metadata),
+        excluded_llm_metadata_keys=list(metadata),
+    )
+
+
+def _chroma_filters(filters: Filters | None) -> MetadataFilters | None:
+    if filters is None:
+        return None
+    parts: list[MetadataFilter] = []
+    if filters.since:
+        parts.append(
+            MetadataFilter(
+                key="published", value=date_number(filters.since), operator=FilterOperator.GTE
+            )
+        )
+    if filters.until:
+        parts.append(
+            MetadataFilter(
+                key="published", value=date_number(filters.until), operator=FilterOperator.LTE
+            )
+        )
+    if filters.sources:
+        parts.append(
+            MetadataFilter(key="source", value=list(filters.sources), operator=FilterOperator.IN)
+        )
+    return MetadataFilters(filters=parts) if parts else None  # type: ignore[arg-type]
