@@ -1,0 +1,156 @@
+"""`build_application`: the Telegram bot, wired to an answerer and the answer log."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import admin, callbacks, handlers
+from bot.access import AccessPolicy, RateLimiter
+from bot.answer_log import AnswerLog
+from bot.desk import AnswerDesk
+from bot.errors import BotTokenError
+from bot.memory import ConversationMemory
+from bot.sending import send_html
+from bot.services import KEY, BotServices, services
+from index.service import Answerer
+from index.settings import Settings
+
+logger = logging.getLogger(__name__)
+TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
+SORRY = "Sorry, something went wrong while handling that. Please try again in a moment."
+
+
+def bot_token(settings: Settings) -> str:
+    """The bot token, or `BotTokenError` saying what is wrong with it (never its value)."""
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        raise BotTokenError(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token "
+            "in .env (TELEGRAM_BOT_TOKEN=123456789:AA...)")
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    if not TOKEN_SHAPE.match(token):
+        raise BotTokenError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (expected <digits>:<secret>, "
+            "as @BotFather gives it)")
+    return token
+
+
+def file_url(base_url: str) -> str:
+    """The file endpoint next to a Bot API base URL (`…/bot` → `…/file/bot`)."""
+    return re.sub(r"/bot(\{token\})?$", r"/file/bot\1", base_url.rstrip("/"))
+
+
+def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
+                      rate_limiter: BaseRateLimiter | None = None) -> Application:
+    """The bot, ready to `run_polling`/`run_webhook` (or to start by hand in tests)."""
+    app = (
+        ApplicationBuilder()
+        .token(bot_token(settings))
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_url(settings.telegram_api_base_url))
+        .concurrent_updates(True)
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .build()
+    )
+    memory = ConversationMemory(log.path, max_turns=settings.history_turns)
+    desk = AnswerDesk(answerer=answerer, log=log, memory=memory,
+                      max_question_chars=settings.max_question_chars)
+    app.bot_data[KEY] = BotServices(desk=desk, access=AccessPolicy.from_settings(settings),
+                                    limiter=RateLimiter(settings.rate_limit_per_minute))
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:
+    """Register every handler, the access gate first and the error handler last."""
+    app.add_handler(TypeHandler(Update, gate), group=-1)
+    for name, callback in [("start", handlers.start_command), ("help", handlers.help_command),
+                           ("ask", handlers.ask_command), ("sources", handlers.sources_command),
+                           ("new", handlers.new_command), ("stats", admin.stats_command),
+                           ("recent", admin.recent_command), ("show", admin.show_command),
+                           ("unanswered", admin.unanswered_command)]:
+        app.add_handler(CommandHandler(name, callback))
+    text = filters.TEXT & ~filters.COMMAND
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, handlers.private_text))
+    app.add_handler(MessageHandler(
+        filters.ChatType.GROUPS & text & handlers.AddressedToBot(), handlers.group_text))
+    app.add_handler(CallbackQueryHandler(callbacks.show_source, pattern=callbacks.SOURCE_PATTERN))
+    app.add_handler(CallbackQueryHandler(callbacks.record_feedback,
+                                         pattern=callbacks.FEEDBACK_PATTERN))
+    app.add_handler(CallbackQueryHandler(callbacks.stale_button))
+    app.add_error_handler(on_error)
+
+
+async def post_init(app: Application) -> None:
+    """Start-up: publish the command menu (admins also see the admin commands)."""
+    commands = [BotCommand(name, text) for name, text in handlers.COMMANDS]
+    await app.bot.set_my_commands(commands)
+    admin_commands = commands + [BotCommand(name, text) for name, text in admin.ADMIN_COMMANDS]
+    for admin_id in app.bot_data[KEY].access.admins:
+        try:
+            await app.bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # e.g. the admin has not started a chat with the bot yet
+            logger.warning("could not set admin commands for %s: %s", admin_id, exc)
+    logger.info("bot @%s is up", app.bot.username)
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from chats and users outside the allowlists (politely, in private)."""
+    chat, user = update.effective_chat, update.effective_user
+    if services(context).access.allows(chat.id if chat else None, user.id if user else None):
+        return
+    logger.info("ignoring update from chat %s user %s (not allowed)",
+                chat.id if chat else None, user.id if user else None)
+    if update.callback_query:
+        await update.callback_query.answer()
+    elif chat is not None and chat.type == "private" and update.effective_message:
+        await send_html(context.bot, chat.id, "Sorry, this bot is private.")
+    raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error with its traceback and tell the user something went wrong."""
+    logger.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(SORRY[:200])
+        elif update.effective_chat:
+            await send_html(context.bot, update.effective_chat.id, SORRY)
+    except TelegramError as exc:
+        logger.warning("could not tell the user about the error: %s", exc)
+
+
+def run_bot(settings: Settings, *, answerer: Answerer, log: AnswerLog) -> None:
+    """Run until interrupted: webhook mode if TELEGRAM_WEBHOOK_URL is set, else long polling."""
+    app = build_application(settings, answerer=answerer, log=log)
+    allowed = [Update.MESSAGE, Update.CALLBACK_QUERY]
+    try:
+        if settings.telegram_webhook_url:
+            secret = settings.telegram_webhook_secret
+            app.run_webhook(
+                listen="0.0.0.0", port=settings.telegram_webhook_port, url_path="telegram",
+                webhook_url=settings.telegram_webhook_url, allowed_updates=allowed,
+                secret_token=secret.get_secret_value() if secret else None)
+        else:
+            app.run_polling(allowed_updates=allowed)
+    except InvalidToken:
+        raise BotTokenError("Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized)") from None

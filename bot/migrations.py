@@ -1,0 +1,148 @@
+"""The answer log's schema, built by numbered migrations (the pattern of simonw/llm).
+
+Each migration runs once, in order, and its name is recorded in `_migrations`. Shipped
+migrations are never edited: change the schema by appending a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(func: Migration) -> Migration:
+    """Register `func` as the next migration."""
+    MIGRATIONS.append(func)
+    return func
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet applied; returns the names applied now."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    applied = []
+    for func in MIGRATIONS:
+        if func.__name__ in done:
+            continue
+        with db:
+            func(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                (func.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        applied.append(func.__name__)
+    return applied
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the log database; WAL so readers never block."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), check_same_thread=False, timeout=5.0)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    migrate(db)
+    return db
+
+
+@migration
+def m001_exchanges(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE exchanges (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            chat_id INTEGER,
+            chat_type TEXT,
+            user_id INTEGER,
+            user_name TEXT,
+            question TEXT NOT NULL,
+            standalone_question TEXT,
+            answer TEXT,
+            declined INTEGER NOT NULL DEFAULT 0,
+            mode TEXT,
+            model TEXT,
+            retrieve_ms REAL,
+            compose_ms REAL,
+            total_ms REAL,
+            error TEXT
+        )""")
+    db.execute("CREATE INDEX exchanges_created_at ON exchanges (created_at)")
+    db.execute("CREATE INDEX exchanges_chat ON exchanges (chat_id)")
+
+
+@migration
+def m002_citations(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE citations (
+            exchange_id INTEGER NOT NULL REFERENCES exchanges(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            article_id TEXT,
+            chunk_id TEXT,
+            title TEXT,
+            source TEXT,
+            published TEXT,
+            url TEXT,
+            passage TEXT,
+            start INTEGER,
+            "end" INTEGER,
+            score REAL,
+            PRIMARY KEY (exchange_id, number)
+        )""")
+
+
+@migration
+def m003_feedback(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE feedback (
+            exchange_id INTEGER NOT NULL REFERENCES exchanges(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL,
+            user_name TEXT,
+            value TEXT NOT NULL CHECK (value IN ('up', 'down')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (exchange_id, user_id)
+        )""")
+
+
+@migration
+def m004_exchanges_fts(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE VIRTUAL TABLE exchanges_fts USING fts5("
+        "question, answer, content='exchanges', content_rowid='id')"
+    )
+    db.executescript("""
+        CREATE TRIGGER exchanges_ai AFTER INSERT ON exchanges BEGIN
+            INSERT INTO exchanges_fts (rowid, question, answer)
+            VALUES (new.id, new.question, new.answer);
+        END;
+        CREATE TRIGGER exchanges_ad AFTER DELETE ON exchanges BEGIN
+            INSERT INTO exchanges_fts (exchanges_fts, rowid, question, answer)
+            VALUES ('delete', old.id, old.question, old.answer);
+        END;
+        CREATE TRIGGER exchanges_au AFTER UPDATE ON exchanges BEGIN
+            INSERT INTO exchanges_fts (exchanges_fts, rowid, question, answer)
+            VALUES ('delete', old.id, old.question, old.answer);
+            INSERT INTO exchanges_fts (rowid, question, answer)
+            VALUES (new.id, new.question, new.answer);
+        END;
+    """)
+
+
+@migration
+def m005_conversation_turns(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE conversation_turns (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            citations_json TEXT NOT NULL DEFAULT '[]',
+            exchange_id INTEGER
+        )""")
+    db.execute("CREATE INDEX conversation_turns_chat ON conversation_turns (chat_id, id)")
