@@ -176,9 +176,7 @@ class Catalog:
     def list_articles(
         self, *, limit: int = 50, offset: int = 0, source: str | None = None
     ) -> list[sqlite3.Row]:
-        query = (
-            "SELECT id, title, source, published, url, chunk_count, ingested_at FROM articles"
-        )
+        query = "SELECT id, title, source, published, url, chunk_count, ingested_at FROM articles"
         params: list[object] = []
         if source:
             query += " WHERE source = ?"

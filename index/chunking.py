@@ -81,6 +81,7 @@ class ArticleChunker:
         text = article.text
         offsets = self._token_offsets(text)
         starts = [s for s, _ in offsets]
+        version = article.hash
         chunks: list[Chunk] = []
         for start, end in self._pack(sentence_spans(text), starts, offsets):
             piece = text[start:end]
@@ -88,7 +89,7 @@ class ArticleChunker:
                 index = len(chunks)
                 chunks.append(
                     Chunk(
-                        id=chunk_id(article.id, article.hash, index),
+                        id=chunk_id(article.id, version, index),
                         article_id=article.id,
                         index=index,
                         start=start,

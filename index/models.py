@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from functools import cached_property
 
 from pydantic import BaseModel, Field
 
@@ -29,7 +28,7 @@ class Article(BaseModel):
     source: str = ""
     authors: list[str] = Field(default_factory=list)
 
-    @cached_property
+    @property
     def hash(self) -> str:
         """Changes whenever anything that is stored or shown changes."""
         return content_hash(

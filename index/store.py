@@ -88,7 +88,10 @@ class ArticleStore:
     # -- writing ----------------------------------------------------------------------
     def write_vectors(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
         """Write one version's chunks to Chroma; not visible until `commit` in the catalog."""
-        nodes = [_to_node(article, chunk, vector) for chunk, vector in zip(chunks, vectors)]
+        version = article.hash
+        nodes = [
+            _to_node(article, version, chunk, vector) for chunk, vector in zip(chunks, vectors)
+        ]
         for start in range(0, len(nodes), WRITE_BATCH):
             batch = nodes[start : start + WRITE_BATCH]
             # ids carry the version: a leftover from a killed run is the same data, replace it
@@ -127,19 +130,21 @@ class ArticleStore:
     ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest chunks, best first."""
         query = VectorStoreQuery(
-            query_embedding=list(vector), similarity_top_k=top_k, filters=_chroma_filters(filters)
+            query_embedding=[float(x) for x in vector],
+            similarity_top_k=top_k,
+            filters=_chroma_filters(filters),
         )
-        result = self.vector_store.query(query, include=["distances", "metadatas"])
+        result = self.vector_store.query(query)
         ids = result.ids or []
         # the integration reports exp(-distance); with cosine space distance = 1 - cos
         sims = [1.0 + float(np.log(s)) for s in (result.similarities or [])]
         return list(zip(ids, sims))
 
 
-def _to_node(article: Article, chunk: Chunk, vector: np.ndarray) -> TextNode:
+def _to_node(article: Article, version: str, chunk: Chunk, vector: np.ndarray) -> TextNode:
     metadata = {
         "article_id": article.id,
-        "article_hash": article.hash,
+        "article_hash": version,
         "source": article.source,
         "published": date_number(article.published),
         "chunk_index": chunk.index,

@@ -1,0 +1,72 @@
+"""`newsdesk articles`: list, show and delete what is stored."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cli.main import pass_settings
+from index.catalog import Catalog
+from index.factory import open_store
+from index.settings import Settings
+
+
+@click.group()
+def articles() -> None:
+    """Manage stored articles."""
+
+
+@articles.command("list")
+@click.option("-n", "--limit", default=50, show_default=True, help="How many to show.")
+@click.option("--source", default=None, help="Only this outlet (e.g. www.cnn.com).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@pass_settings
+def list_articles(settings: Settings, limit: int, source: str | None, as_json: bool) -> None:
+    """List stored articles, newest first."""
+    catalog = Catalog(settings.catalog_path)
+    rows = catalog.list_articles(limit=limit, source=source)
+    total, chunks = catalog.count()
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(dict(row)))
+        else:
+            click.echo(
+                f"{row['id']}  {row['published'] or '----------'}  {row['source']:<20.20}  "
+                f"{row['title'][:70]}  ({row['chunk_count']} chunks)"
+            )
+    if not as_json:
+        click.echo(f"{len(rows)} of {total} articles shown ({chunks} chunks stored)")
+
+
+@articles.command("show")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@pass_settings
+def show_article(settings: Settings, article_id: str, as_json: bool) -> None:
+    """Show one stored article with its chunks."""
+    catalog = Catalog(settings.catalog_path)
+    article = catalog.get_article(article_id)
+    if as_json:
+        click.echo(article.model_dump_json(indent=2))
+        return
+    click.echo(f"{article.title}\n{article.source}, {article.published or 'undated'}")
+    click.echo(f"{article.url}\nid {article.id}, hash {article.hash}")
+    click.echo(f"authors: {', '.join(article.authors) or '-'}\n")
+    click.echo(article.text)
+
+
+@articles.command("delete")
+@click.argument("article_ids", nargs=-1, required=True)
+@pass_settings
+def delete_articles(settings: Settings, article_ids: tuple[str, ...]) -> None:
+    """Delete stored articles (their chunks, vectors and keyword entries)."""
+    from ingest.pipeline import open_keyword_index
+
+    store = open_store(settings)
+    for article_id in article_ids:
+        store.delete_article(article_id)
+        click.echo(f"deleted {article_id}")
+    keyword = open_keyword_index(settings)
+    if keyword is not None:
+        keyword.refresh(store.catalog)

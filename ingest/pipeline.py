@@ -1,0 +1,198 @@
+"""The ingest job: articles → chunks → vectors → store, idempotently.
+
+For each article: unchanged (same id and hash as committed) → skipped without embedding;
+new or changed → chunked, embedded (vectors of identical chunk texts are reused, within
+the run and from the article's previous version), written to Chroma under version-tagged
+ids, then committed in the catalog in one SQLite transaction. A kill at any moment leaves
+either the old version or the new one visible, never half of one; the next run completes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from index.chunking import ArticleChunker
+from index.embeddings import build_embed_model, embed_texts
+from index.factory import build_chunker, open_store
+from index.models import Article, Chunk, content_hash
+from index.settings import Settings
+from index.store import ArticleStore
+from ingest.sources import Failure, load_sources
+
+logger = logging.getLogger(__name__)
+
+# articles gathered before one embedding call: large enough for full, length-sorted
+# batches, small enough that a kill loses little work
+ARTICLES_PER_ROUND = 64
+
+
+@dataclass
+class IngestReport:
+    """What one run did; `failed` names each bad input and why."""
+
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.failed)} failed ({self.chunks_embedded} chunks embedded, "
+            f"{self.chunks_reused} reused, {self.seconds:.1f}s)"
+        )
+
+
+@dataclass
+class _Pending:
+    article: Article
+    chunks: list[Chunk]
+    is_update: bool
+
+
+class Ingestor:
+    """Writes articles into an `ArticleStore`; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        *,
+        store: ArticleStore,
+        embed_model: BaseEmbedding,
+        chunker: ArticleChunker,
+        keyword: Any | None = None,
+    ) -> None:
+        self.store = store
+        self.embed_model = embed_model
+        self.chunker = chunker
+        self.keyword = keyword
+
+    def ingest(
+        self,
+        items: Iterable[Article | Failure],
+        *,
+        progress: Callable[[int], object] | None = None,
+    ) -> IngestReport:
+        """Ingest every article of `items`; failures are recorded and the batch carries on."""
+        started = time.perf_counter()
+        report = IngestReport()
+        self.store.purge_stale()  # finish what a killed run left behind
+        versions = self.store.catalog.versions()
+        tick = progress or (lambda n: None)
+        for round_ in _rounds(self._triage(items, versions, report, tick), ARTICLES_PER_ROUND):
+            self._write_round(round_, report)
+            for pending in round_:
+                (report.updated if pending.is_update else report.new).append(pending.article.id)
+                versions[pending.article.id] = pending.article.hash
+            tick(len(round_))
+        self.store.purge_stale()
+        if self.keyword is not None and (report.new or report.updated):
+            self.keyword.refresh(self.store.catalog)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _triage(
+        self,
+        items: Iterable[Article | Failure],
+        versions: dict[str, str],
+        report: IngestReport,
+        tick: Callable[[int], object],
+    ) -> Iterator[_Pending]:
+        seen: set[str] = set()
+        for item in items:
+            if isinstance(item, Failure):
+                report.failed.append(item)
+                tick(1)
+                continue
+            version = item.hash
+            if item.id in seen or versions.get(item.id) == version:
+                report.unchanged.append(item.id)
+                tick(1)
+                continue
+            seen.add(item.id)
+            chunks = self.chunker.chunk(item)
+            if not chunks:
+                report.failed.append(Failure(source=item.id, reason="no text to index"))
+                tick(1)
+                continue
+            yield _Pending(item, chunks, is_update=item.id in versions)
+
+    def _write_round(self, round_: list[_Pending], report: IngestReport) -> None:
+        vectors = self._vectors_for(round_, report)
+        for pending in round_:
+            rows = np.stack([vectors[content_hash(c.text)] for c in pending.chunks])
+            self.store.write_vectors(pending.article, pending.chunks, rows)
+        for pending in round_:
+            self.store.catalog.commit_article(pending.article, pending.chunks)
+
+    def _vectors_for(self, round_: list[_Pending], report: IngestReport) -> dict[str, np.ndarray]:
+        """text hash → vector for every chunk of the round, embedding each text once."""
+        known: dict[str, np.ndarray] = {}
+        old_ids = [
+            cid for p in round_ if p.is_update for cid in self.store.catalog.chunk_ids_of(p.article.id)
+        ]
+        for text, vector in self.store.existing_vectors(old_ids).values():
+            known[content_hash(text)] = vector
+        todo: dict[str, str] = {}
+        for pending in round_:
+            for chunk in pending.chunks:
+                key = content_hash(chunk.text)
+                if key in known or key in todo:
+                    report.chunks_reused += 1
+                else:
+                    todo[key] = chunk.text
+        if todo:
+            embedded = embed_texts(self.embed_model, list(todo.values()))
+            known.update(zip(todo.keys(), embedded))
+            report.chunks_embedded += len(todo)
+        return known
+
+
+def _rounds(pending: Iterable[_Pending], size: int) -> Iterator[list[_Pending]]:
+    batch: list[_Pending] = []
+    for item in pending:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def open_keyword_index(settings: Settings) -> Any | None:
+    try:
+        from index.keyword import KeywordIndex
+    except ImportError:  # the keyword index is optional for ingest
+        return None
+    return KeywordIndex(path=settings.keyword_dir)
+
+
+def open_ingestor(settings: Settings) -> Ingestor:
+    """An `Ingestor` over the configured store, model and keyword index."""
+    return Ingestor(
+        store=open_store(settings),
+        embed_model=build_embed_model(settings),
+        chunker=build_chunker(settings),
+        keyword=open_keyword_index(settings),
+    )
+
+
+def ingest_sources(
+    specs: list[str], *, settings: Settings, progress: Callable[[int], object] | None = None
+) -> IngestReport:
+    """Load every source spec (paths, folders, URLs, feeds) and ingest what it holds."""
+    ingestor = open_ingestor(settings)
+    return ingestor.ingest(load_sources(specs, settings=settings), progress=progress)
