@@ -67,6 +67,7 @@ def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
         .concurrent_updates(True)
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
         .build()
     )
     memory = ConversationMemory(log.path, max_turns=settings.history_turns)
@@ -109,6 +110,11 @@ async def post_init(app: Application) -> None:
         except TelegramError as exc:  # e.g. the admin has not started a chat with the bot yet
             logger.warning("could not set admin commands for %s: %s", admin_id, exc)
     logger.info("bot @%s is up", app.bot.username)
+
+
+async def post_shutdown(app: Application) -> None:
+    """Close the conversation memory (the answer log belongs to whoever opened it)."""
+    app.bot_data[KEY].desk.memory.close()
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
