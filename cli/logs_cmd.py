@@ -1,0 +1,170 @@
+"""`newsdesk logs …`: admin review of the answer log (list, show, export, stats, path)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime
+from typing import Any, TextIO
+
+import click
+
+from bot.answer_log import AnswerLog
+from bot.errors import AnswerLogError
+from bot.log_queries import LogFilter, iter_export, list_exchanges, show_exchange, stats
+from cli.main import pass_settings
+from index.settings import Settings
+
+EXPORT_COLUMNS = [
+    "id", "created_at", "chat_id", "chat_type", "user_id", "user_name", "question",
+    "standalone_question", "answer", "declined", "mode", "model", "retrieve_ms", "compose_ms",
+    "total_ms", "error", "up", "down", "n_citations", "citations", "feedback",
+]
+
+
+def open_log(settings: Settings) -> AnswerLog:
+    """The existing answer log; a clean error if the bot has not written one yet."""
+    if not settings.log_db_path.exists():
+        raise AnswerLogError(f"no answer log at {settings.log_db_path} yet "
+                             "(it is created when the bot answers its first question)")
+    return AnswerLog(settings.log_db_path)
+
+
+def _short(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _flags(row: dict[str, Any]) -> str:
+    return "".join([
+        "D" if row["declined"] else "-", "E" if row["error"] else "-",
+        f"+{row['up']}" if row["up"] else "", f"-{row['down']}" if row["down"] else ""])
+
+
+@click.group()
+def logs() -> None:
+    """Review the answer log: every question the bot answered."""
+
+
+@logs.command("list")
+@click.option("-n", "--limit", default=20, show_default=True, help="How many exchanges.")
+@click.option("-q", "--query", "text", help="Full-text search in questions and answers.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only from this day (UTC).")
+@click.option("--declined", is_flag=True, help="Only questions the bot could not answer.")
+@click.option("--feedback", type=click.Choice(["up", "down"]), help="Only with this feedback.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_settings
+def list_command(settings: Settings, limit: int, text: str | None, since: datetime | None,
+                 declined: bool, feedback: str | None, as_json: bool) -> None:
+    """List logged exchanges, newest first."""
+    where = LogFilter(limit=limit, text=text, since=since.date() if since else None,
+                      declined=declined, feedback=feedback)
+    rows = list_exchanges(open_log(settings), where)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'ID':>5}  {'TIME (UTC)':19}  {'FLAGS':6}  {'MS':>6}  QUESTION")
+    for row in rows:
+        ms = f"{row['total_ms']:.0f}" if row["total_ms"] is not None else "-"
+        click.echo(f"{row['id']:>5}  {row['created_at']:19}  {_flags(row):6}  {ms:>6}  "
+                   f"{_short(row['question'], 70)}")
+
+
+@logs.command("show")
+@click.argument("exchange_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_settings
+def show_command(settings: Settings, exchange_id: int, as_json: bool) -> None:
+    """Show one exchange: question, answer, and every cited passage."""
+    found = show_exchange(open_log(settings), exchange_id)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"#{found['id']}  {found['created_at']} UTC  {found['chat_type']} chat "
+               f"{found['chat_id']}  user {found['user_name'] or found['user_id']}")
+    click.echo(f"Q: {found['question']}")
+    if found["standalone_question"] and found["standalone_question"] != found["question"]:
+        click.echo(f"   (standalone: {found['standalone_question']})")
+    click.echo(f"A: {found['answer'] or ''}")
+    click.echo(f"   declined={bool(found['declined'])} mode={found['mode']} "
+               f"model={found['model']} retrieve={found['retrieve_ms']} ms "
+               f"compose={found['compose_ms']} ms total={found['total_ms']} ms")
+    if found["error"]:
+        click.echo(f"   error: {found['error']}")
+    for cite in found["citations"]:
+        click.echo(f"\n[{cite['number']}] {cite['title']} — {cite['source']}, "
+                   f"{cite['published']}  score {cite['score']:.3f}\n    {cite['url']}")
+        click.echo("    > " + (cite["passage"] or "").replace("\n", "\n    > "))
+    for vote in found["feedback"]:
+        click.echo(f"\nfeedback: {vote['value']} by {vote['user_name'] or vote['user_id']} "
+                   f"at {vote['created_at']}")
+
+
+def _write_export(log: AnswerLog, fmt: str, out: TextIO) -> int:
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+    for row in iter_export(log):
+        count += 1
+        if fmt == "jsonl":
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            writer.writerow({**row, "citations": json.dumps(row["citations"], ensure_ascii=False),
+                             "feedback": json.dumps(row["feedback"], ensure_ascii=False)})
+    return count
+
+
+@logs.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl",
+              show_default=True, help="csv: one row per exchange; jsonl: one object per line.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of stdout.")
+@pass_settings
+def export_command(settings: Settings, fmt: str, output: str | None) -> None:
+    """Export every exchange with its citations and feedback."""
+    log = open_log(settings)
+    if output is None:
+        _write_export(log, fmt, sys.stdout)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        count = _write_export(log, fmt, out)
+    click.echo(f"exported {count} exchanges to {output}", err=True)
+
+
+@logs.command("stats")
+@click.option("--days", default=14, show_default=True, help="Days of per-day counts.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_settings
+def stats_command(settings: Settings, days: int, as_json: bool) -> None:
+    """Questions per day, decline rate, feedback ratio, latency, top unanswered questions."""
+    found = stats(open_log(settings), days=days)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    pct = lambda v: "-" if v is None else f"{v:.1%}"  # noqa: E731
+    ms = lambda v: "-" if v is None else f"{v:.0f} ms"  # noqa: E731
+    click.echo(f"questions:      {found['questions']} ({found['errors']} errors)")
+    click.echo(f"declined:       {found['declined']} ({pct(found['decline_rate'])})")
+    click.echo(f"feedback:       {found['feedback_up']} up / {found['feedback_down']} down "
+               f"({pct(found['feedback_ratio'])} positive)")
+    click.echo(f"latency:        p50 {ms(found['latency_p50_ms'])}, "
+               f"p95 {ms(found['latency_p95_ms'])}")
+    click.echo("\nquestions per day:")
+    for day, count in found["per_day"]:
+        click.echo(f"  {day}  {count}")
+    click.echo("\nmost frequent unanswered questions:")
+    for question, count in found["unanswered"]:
+        click.echo(f"  {count:>4}  {_short(question, 80)}")
+
+
+@logs.command("path")
+@pass_settings
+def path_command(settings: Settings) -> None:
+    """Print the answer log's file (open it with sqlite3 or Datasette)."""
+    click.echo(str(settings.log_db_path))
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(logs)
