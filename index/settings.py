@@ -7,12 +7,15 @@ else reads the environment.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.errors import ConfigError
+
+# "1,2,3" in the environment, split by the validator below rather than parsed as JSON
+IdList = Annotated[list[int], NoDecode]
 
 EmbedProvider = Literal["onnx-minilm", "fastembed", "huggingface", "openai", "ollama"]
 AnswerMode = Literal["extractive", "openai", "openai-like", "ollama"]
@@ -65,9 +68,9 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     telegram_webhook_secret: SecretStr | None = None
-    allowed_chat_ids: list[int] = Field(default_factory=list)
-    allowed_user_ids: list[int] = Field(default_factory=list)
-    admin_user_ids: list[int] = Field(default_factory=list)
+    allowed_chat_ids: IdList = Field(default_factory=list)
+    allowed_user_ids: IdList = Field(default_factory=list)
+    admin_user_ids: IdList = Field(default_factory=list)
     rate_limit_per_minute: int = Field(default=10, ge=1)
     history_turns: int = Field(default=6, ge=0, le=50)
 
@@ -84,7 +87,17 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("chroma_host", "embed_base_url", "llm_base_url", mode="before")
+    @field_validator(
+        "chroma_host",
+        "embed_base_url",
+        "embed_api_key",
+        "llm_base_url",
+        "llm_api_key",
+        "telegram_bot_token",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
