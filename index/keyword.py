@@ -1,0 +1,208 @@
+"""BM25 keyword index over the same chunks as the vector store, derived from the catalog.
+
+The index is a cache of the catalog: it records the catalog generation it was built from and
+`refresh` rebuilds it only when that generation changed. Each build is written to a fresh
+directory and published by atomically replacing the `CURRENT` pointer file, so a reader (or
+a kill mid-build) never sees half an index. Arrays are loaded memory-mapped, so start-up
+costs milliseconds, not a rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from index.catalog import Catalog
+from index.models import Filters
+from index.store import date_number
+
+logger = logging.getLogger(__name__)
+
+POINTER = "CURRENT"
+META = "meta.json"
+# the title says what the story is about; passages deep in an article often never name it
+TITLE_IN_TEXT = True
+
+
+def _tokenize(texts: list[str], stemmer: Any, *, return_ids: bool) -> Any:
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=stemmer, return_ids=return_ids, show_progress=False
+    )
+
+
+@dataclass
+class _Loaded:
+    """One published build: the BM25 matrix plus per-chunk arrays for filtering."""
+
+    generation: int
+    build_dir: Path
+    bm25: bm25s.BM25
+    chunk_ids: np.ndarray  # str, one per indexed chunk
+    published: np.ndarray  # int32 yyyymmdd, 0 when unknown
+    source_codes: np.ndarray  # int32 index into `sources`
+    sources: list[str]
+
+
+class KeywordIndex:
+    """BM25 (bm25s, English stemmer and stopwords) over every visible chunk."""
+
+    def __init__(self, *, path: Path) -> None:
+        self.path = path
+        self._stemmer = Stemmer.Stemmer("english")
+        self._lock = threading.Lock()
+        self._loaded: _Loaded | None = None
+
+    # -- building ----------------------------------------------------------------------
+    def refresh(self, catalog: Catalog) -> bool:
+        """Rebuild if the catalog changed since the last build; True when it rebuilt."""
+        generation = catalog.generation()
+        with self._lock:
+            if self._published_generation() == generation:
+                return False
+            self._build(catalog, generation)
+        return True
+
+    def _build(self, catalog: Catalog, generation: int) -> None:
+        rows = list(catalog.iter_chunks())
+        self.path.mkdir(parents=True, exist_ok=True)
+        build_dir = Path(tempfile.mkdtemp(prefix=f"gen-{generation}-", dir=self.path))
+        texts = [_scored_text(row["title"], row["text"]) for row in rows]
+        bm25 = bm25s.BM25()
+        if rows:
+            bm25.index(_tokenize(texts, self._stemmer, return_ids=True), show_progress=False)
+            bm25.save(str(build_dir), show_progress=False)
+        sources = sorted({row["source"] for row in rows})
+        code = {name: i for i, name in enumerate(sources)}
+        np.save(build_dir / "chunk_ids.npy", np.array([row["id"] for row in rows], dtype=str))
+        np.save(build_dir / "published.npy", _published_array(rows))
+        np.save(
+            build_dir / "sources.npy",
+            np.array([code[row["source"]] for row in rows], dtype=np.int32),
+        )
+        meta = {"generation": generation, "chunks": len(rows), "sources": sources}
+        (build_dir / META).write_text(json.dumps(meta), encoding="utf-8")
+        self._publish(build_dir)
+        logger.info("keyword index rebuilt: %s chunks, generation %s", len(rows), generation)
+
+    def _publish(self, build_dir: Path) -> None:
+        pointer_tmp = self.path / f".{POINTER}.{os.getpid()}"
+        pointer_tmp.write_text(build_dir.name, encoding="utf-8")
+        os.replace(pointer_tmp, self.path / POINTER)  # atomic: readers see old or new
+        for old in self.path.iterdir():
+            if old.is_dir() and old.name != build_dir.name:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _current_dir(self) -> Path | None:
+        try:
+            name = (self.path / POINTER).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return self.path / name
+
+    def _published_generation(self) -> int | None:
+        current = self._current_dir()
+        if current is None or not (current / META).exists():
+            return None
+        return int(json.loads((current / META).read_text(encoding="utf-8"))["generation"])
+
+    # -- loading -----------------------------------------------------------------------
+    @property
+    def generation(self) -> int | None:
+        """The catalog generation of the build in use (None if never built)."""
+        loaded = self._load()
+        return None if loaded is None else loaded.generation
+
+    def _load(self) -> _Loaded | None:
+        # reading the pointer each time (microseconds) picks up a build made by another
+        # process, e.g. `newsdesk ingest` while the bot is running
+        current = self._current_dir()
+        with self._lock:
+            stale = self._loaded is None or self._loaded.build_dir != current
+            if stale and current is not None and (current / META).exists():
+                self._loaded = _read_build(current)
+            return self._loaded
+
+    # -- searching ---------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        top_k: int,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+    ) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the best matching chunks, best first; only score > 0."""
+        loaded = self._load()
+        if loaded is None or len(loaded.chunk_ids) == 0:
+            return []
+        tokens = _tokenize([query], self._stemmer, return_ids=False)[0]
+        token_ids = loaded.bm25.get_tokens_ids(tokens)
+        if not token_ids:
+            return []
+        scores = loaded.bm25.get_scores(token_ids)
+        mask = _filter_mask(loaded, filters, as_of)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(top_k, len(scores))
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(str(loaded.chunk_ids[i]), float(scores[i])) for i in best if scores[i] > 0]
+
+
+def _scored_text(title: str, text: str) -> str:
+    return f"{title}\n{text}" if TITLE_IN_TEXT and title else text
+
+
+def _published_array(rows: list[Any]) -> np.ndarray:
+    days = [date.fromisoformat(row["published"]) if row["published"] else None for row in rows]
+    return np.array([date_number(day) for day in days], dtype=np.int32)
+
+
+def _read_build(build_dir: Path) -> _Loaded:
+    meta = json.loads((build_dir / META).read_text(encoding="utf-8"))
+    if meta["chunks"]:
+        bm25 = bm25s.BM25.load(str(build_dir), mmap=True, show_progress=False, verbosity=0)
+    else:
+        bm25 = bm25s.BM25()
+    return _Loaded(
+        generation=int(meta["generation"]),
+        build_dir=build_dir,
+        bm25=bm25,
+        chunk_ids=np.load(build_dir / "chunk_ids.npy", mmap_mode="r"),
+        published=np.load(build_dir / "published.npy", mmap_mode="r"),
+        source_codes=np.load(build_dir / "sources.npy", mmap_mode="r"),
+        sources=list(meta["sources"]),
+    )
+
+
+def _filter_mask(loaded: _Loaded, filters: Filters | None, as_of: date | None) -> np.ndarray | None:
+    """Chunks allowed by the filters; same semantics as the Chroma filters (0 = unknown date)."""
+    mask: np.ndarray | None = None
+
+    def narrow(allowed: np.ndarray) -> None:
+        nonlocal mask
+        mask = allowed if mask is None else mask & allowed
+
+    until = filters.until if filters else None
+    if as_of is not None and (until is None or as_of < until):
+        until = as_of
+    if until is not None:
+        narrow(loaded.published <= date_number(until))
+    if filters and filters.since:
+        narrow(loaded.published >= date_number(filters.since))
+    if filters and filters.sources:
+        codes = [i for i, name in enumerate(loaded.sources) if name in set(filters.sources)]
+        narrow(np.isin(loaded.source_codes, codes))
+    return mask
