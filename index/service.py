@@ -1,11 +1,25 @@
-"""The one entry point every front end calls: `Newsdesk.answer(...) -> Answer`."""
+"""The one entry point every front end calls: `Newsdesk.answer(...) -> Answer`.
+
+question → standalone question (follow-ups) → retrieve → compose (extractive, or an LLM whose
+citations are checked; on LLM failure the extractive answer with a note) → `Answer`.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
-from index.models import Answer, Filters, Turn
+from index.citations import CitationNumbers
+from index.compose import Composition, ExtractiveComposer
+from index.errors import LLMError, QuestionError
+from index.followup import standalone_question
+from index.llm_answer import LLMAnswerer
+from index.models import Answer, Filters, Passage, Timings, Turn
+from index.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 class Answerer(Protocol):
@@ -21,3 +35,149 @@ class Answerer(Protocol):
     ) -> Answer:
         """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one."""
         ...
+
+
+class PassageRetriever(Protocol):
+    def retrieve(
+        self,
+        question: str,
+        *,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+        top_k: int | None = None,
+    ) -> list[Passage]: ...
+
+
+class Newsdesk:
+    """Answers questions over the stored articles, every claim cited; see the module doc."""
+
+    def __init__(
+        self,
+        *,
+        retriever: PassageRetriever,
+        composer: ExtractiveComposer,
+        llm_answerer: LLMAnswerer | None,
+        settings: Settings,
+    ) -> None:
+        self.retriever = retriever
+        self.composer = composer
+        self.llm_answerer = llm_answerer
+        self.settings = settings
+
+    def check_question(self, question: str) -> str:
+        """The question, tidied; `QuestionError` if it is empty or too long."""
+        text = " ".join((question or "").split())
+        if not text:
+            raise QuestionError("the question is empty: ask something about the news")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(
+                f"the question is too long ({len(text)} characters, at most {limit}); "
+                "please shorten it"
+            )
+        return text
+
+    def answer(
+        self,
+        question: str,
+        *,
+        history: list[Turn] | None = None,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+    ) -> Answer:
+        """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one."""
+        started = time.perf_counter()
+        text = self.check_question(question)
+        history = history or []
+        condense = self.llm_answerer.condense if self.llm_answerer else None
+        standalone = standalone_question(text, history, condense=condense)
+        t0 = time.perf_counter()
+        passages = self.retriever.retrieve(standalone, filters=filters, as_of=as_of)
+        retrieve_ms = _ms(t0)
+        t0 = time.perf_counter()
+        focus = text if standalone != text else None
+        composition, mode, model = self._compose(standalone, focus, passages, history, as_of)
+        return Answer(
+            question=text,
+            standalone_question=standalone,
+            text=composition.text,
+            citations=composition.citations,
+            passages=passages,
+            declined=composition.declined,
+            mode=mode,
+            model=model,
+            note=composition.note,
+            timings=Timings(retrieve_ms=retrieve_ms, compose_ms=_ms(t0), total_ms=_ms(started)),
+        )
+
+    def _compose(
+        self,
+        question: str,
+        focus: str | None,
+        passages: list[Passage],
+        history: list[Turn],
+        as_of: date | None,
+    ) -> tuple[Composition, str, str | None]:
+        """(composition, mode, model): the LLM's when it works, else the extractive one."""
+        if self.llm_answerer is not None:
+            try:
+                composed = self.llm_answerer.compose(
+                    question,
+                    passages,
+                    numbers=CitationNumbers(history),
+                    today=as_of or date.today(),
+                )
+                return composed, self.settings.answer_mode, self.llm_answerer.model_name
+            except LLMError as exc:
+                logger.warning("LLM answer failed, answering extractively: %s", exc)
+                fallback = self._extractive(question, focus, passages, history)
+                fallback.note = f"The language model failed ({exc}); this is an extractive answer."
+                return fallback, "extractive", None
+        return self._extractive(question, focus, passages, history), "extractive", None
+
+    def _extractive(
+        self, question: str, focus: str | None, passages: list[Passage], history: list[Turn]
+    ) -> Composition:
+        seen = [c for turn in history for c in turn.citations]
+        return self.composer.compose(
+            question, passages, numbers=CitationNumbers(history), focus=focus, seen=seen
+        )
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0
+
+
+def open_newsdesk(settings: Settings) -> Newsdesk:
+    """A `Newsdesk` wired from settings: store, embeddings, keyword index, retriever, answerer."""
+    from index.factory import open_embed_model, open_store
+    from index.keyword import KeywordIndex
+    from index.retrieve import Retriever
+
+    store = open_store(settings)
+    embed_model = open_embed_model(settings)
+    keyword = KeywordIndex(path=settings.keyword_dir)
+    keyword.refresh(store.catalog)  # no-op when the index matches the catalog
+    retriever = Retriever(
+        store=store,
+        keyword=keyword,
+        embed_model=embed_model,
+        catalog=store.catalog,
+        settings=settings,
+    )
+    composer = ExtractiveComposer(relevance_floor=settings.relevance_floor)
+    return Newsdesk(
+        retriever=retriever,
+        composer=composer,
+        llm_answerer=_llm_answerer(settings),
+        settings=settings,
+    )
+
+
+def _llm_answerer(settings: Settings) -> LLMAnswerer | None:
+    if settings.answer_mode == "extractive":
+        return None
+    from index.llm_answer import build_llm
+
+    llm: Any = build_llm(settings)
+    return LLMAnswerer(llm=llm, model_name=settings.llm_model, timeout_s=settings.llm_timeout_s)

@@ -1,0 +1,154 @@
+"""LLM answering: numbered sources in, a cited answer out, checked before anyone sees it.
+
+The model is any llama-index LLM: OpenAI, an OpenAI-compatible server by base URL (vLLM,
+llama.cpp, LM Studio, Ollama's /v1) through `OpenAILike`, or Ollama's own API. Article
+text goes into the prompt wrapped in <source> tags as data; whatever the model writes is
+then checked by `index.citations.check_answer`, so a source that says "ignore previous
+instructions" can at most produce sentences that get dropped for lack of a valid citation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
+from llama_index.core.llms import LLM
+
+from index.citations import CitationNumbers, check_answer
+from index.compose import Composition, decline_text, long_date
+from index.errors import ConfigError, LLMError
+from index.models import Passage, Turn
+from index.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+PROMPTS = Path(__file__).parent / "prompts"
+_REFUSAL = re.compile(r"^\W*i (?:do not|don't|don’t) know\W*$", re.I)
+_TAG = re.compile(r"<(/?)(sources?|conversation)\b", re.I)
+
+
+@cache
+def load_prompt(name: str) -> str:
+    return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def build_llm(settings: Settings) -> LLM:
+    """The LLM `ANSWER_MODE` names, with `LLM_TIMEOUT_S` and no silent retries."""
+    mode = settings.answer_mode
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    timeout = settings.llm_timeout_s
+    if mode == "openai":
+        from llama_index.llms.openai import OpenAI
+
+        if not key and not settings.llm_base_url:
+            raise ConfigError("LLM_API_KEY: required for ANSWER_MODE=openai")
+        return OpenAI(
+            model=settings.llm_model, api_key=key, api_base=settings.llm_base_url,
+            timeout=timeout, max_retries=0, temperature=0.0,
+        )  # fmt: skip
+    if mode == "openai-like":
+        from llama_index.llms.openai_like import OpenAILike
+
+        if not settings.llm_base_url:
+            raise ConfigError("LLM_BASE_URL: required for ANSWER_MODE=openai-like")
+        return OpenAILike(
+            model=settings.llm_model, api_base=settings.llm_base_url, api_key=key or "none",
+            timeout=timeout, max_retries=0, temperature=0.0, is_chat_model=True,
+            context_window=8192,
+        )  # fmt: skip
+    if mode == "ollama":
+        from llama_index.llms.ollama import Ollama
+
+        return Ollama(
+            model=settings.llm_model, base_url=settings.llm_base_url or "http://localhost:11434",
+            request_timeout=timeout, temperature=0.0,
+        )  # fmt: skip
+    raise ConfigError(f"ANSWER_MODE: {mode!r} does not use an LLM")
+
+
+def as_data(text: str) -> str:
+    """Article or chat text that cannot close (or open) our data tags."""
+    return _TAG.sub(lambda m: f"&lt;{m.group(1)}{m.group(2)}", text)
+
+
+def source_block(number: int, passage: Passage) -> str:
+    return load_prompt("source").format(
+        number=number,
+        title=as_data(passage.title).replace('"', "'"),
+        outlet=as_data(passage.source).replace('"', "'"),
+        date=passage.published.isoformat() if passage.published else "unknown",
+        text=as_data(passage.text.strip()),
+    )
+
+
+def answer_messages(
+    question: str, sources: dict[int, Passage], *, today: date
+) -> list[ChatMessage]:
+    """The rules as the system message; the sources (as data) and question as the user's."""
+    prompt = load_prompt("answer").format(
+        today=long_date(today),
+        sources="\n".join(source_block(n, p) for n, p in sources.items()),
+        question=" ".join(question.split()),
+    )
+    rules, _, data = prompt.partition("<sources>")
+    return [
+        ChatMessage(role=MessageRole.SYSTEM, content=rules.strip()),
+        ChatMessage(role=MessageRole.USER, content="<sources>" + data),
+    ]
+
+
+class LLMAnswerer:
+    """Answers from passages with an LLM; raises `LLMError` on failure or timeout."""
+
+    def __init__(self, *, llm: LLM, model_name: str, timeout_s: float) -> None:
+        self.llm = llm
+        self.model_name = model_name
+        self.timeout_s = timeout_s
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
+
+    def compose(
+        self,
+        question: str,
+        passages: list[Passage],
+        *,
+        numbers: CitationNumbers,
+        today: date,
+    ) -> Composition:
+        """A checked, cited answer (or a refusal) from `passages`."""
+        if not passages:
+            return Composition(text=decline_text(question), declined=True)
+        sources = {i: p for i, p in enumerate(passages, start=1)}
+        reply = self.chat(answer_messages(question, sources, today=today))
+        checked = check_answer(reply, sources, numbers=numbers)
+        if checked.declined:
+            note = None if _REFUSAL.match(reply) else checked.note()
+            return Composition(text=decline_text(question), declined=True, note=note)
+        return Composition(text=checked.text, citations=checked.citations, note=checked.note())
+
+    def condense(self, question: str, history: list[Turn]) -> str:
+        """The last message as a standalone question, given the conversation."""
+        lines = []
+        for turn in history:
+            lines += [f"User: {as_data(turn.question)}", f"Assistant: {as_data(turn.answer)}"]
+        prompt = load_prompt("condense").format(history="\n".join(lines), question=question)
+        reply = self.chat([ChatMessage(role=MessageRole.USER, content=prompt)])
+        return " ".join(reply.split()).strip("\"' ") or question
+
+    def chat(self, messages: list[ChatMessage]) -> str:
+        """The model's reply text, within `timeout_s` whatever the client does."""
+        future = self._pool.submit(self.llm.chat, messages)
+        try:
+            response = future.result(timeout=self.timeout_s)
+        except FutureTimeout:
+            future.cancel()
+            raise LLMError(f"the LLM did not answer within {self.timeout_s:g}s") from None
+        except Exception as exc:  # client libraries raise many types; all mean "no answer"
+            logger.warning("LLM call failed: %s", type(exc).__name__)
+            raise LLMError(f"the LLM failed: {type(exc).__name__}: {exc}") from exc
+        return str(response.message.content or "").strip()
