@@ -113,8 +113,8 @@ async def post_init(app: Application) -> None:
 
 
 async def post_shutdown(app: Application) -> None:
-    """Close the conversation memory (the answer log belongs to whoever opened it)."""
-    app.bot_data[KEY].desk.memory.close()
+    """Close the answer threads and memory (the answer log belongs to whoever opened it)."""
+    app.bot_data[KEY].desk.close()
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -21,6 +22,8 @@ from index.service import Answerer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# answering may wait on an LLM or a Chroma server: more threads than the default executor has
+ANSWER_THREADS = 16
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,19 @@ class AnswerDesk:
     """Answers questions for the bot, with per-chat memory and the answer log."""
 
     def __init__(self, *, answerer: Answerer, log: AnswerLog, memory: ConversationMemory,
-                 max_question_chars: int) -> None:
+                 max_question_chars: int, answer_threads: int = ANSWER_THREADS) -> None:
         self.answerer = answerer
         self.log = log
         self.memory = memory
         self.max_question_chars = max_question_chars
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self._pool = ThreadPoolExecutor(answer_threads, thread_name_prefix="newsdesk-answer")
+
+    def close(self) -> None:
+        """Let running answers finish, then release the threads and the memory."""
+        self._pool.shutdown(wait=True)
+        self.memory.close()
 
     async def ask(self, asker: Asker, question: str) -> Outcome:
         """Answer `question` in the context of the chat's conversation."""
@@ -87,7 +96,8 @@ class AnswerDesk:
         exchange = Exchange(asker.chat_id, asker.chat_type, asker.user_id, asker.user_name,
                             question)
         try:
-            answer = await asyncio.to_thread(self._call_answerer, question, history or [])
+            answer = await asyncio.get_running_loop().run_in_executor(
+                self._pool, self._call_answerer, question, history or [])
         except QuestionError as exc:
             return Outcome(None, refusal=str(exc))
         except Exception as exc:

@@ -46,6 +46,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), check_same_thread=False, timeout=5.0)
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a crash may lose the last entry
     db.execute("PRAGMA foreign_keys=ON")
     migrate(db)
     return db

@@ -98,7 +98,7 @@ class TelegramStandin:
 
     # ---- reading what the bot did ------------------------------------------------------
     def sent_to(self, chat_id: int) -> list[Sent]:
-        return [sent for sent in self.state.sent if sent.chat_id == chat_id]
+        return list(self.state.by_chat.get(chat_id, []))
 
     def calls(self, method: str) -> list[Call]:
         return [call for call in self.state.calls if call.method == method]

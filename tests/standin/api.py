@@ -8,6 +8,7 @@ import json
 import re
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ class Sent:
     reply_markup: dict[str, Any] | None
     reply_to: int | None
     edits: int = 0
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -74,6 +76,8 @@ class BotApiState:
     commands: list[dict[str, Any]] = field(default_factory=list)
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    by_chat: dict[int, list[Sent]] = field(default_factory=lambda: defaultdict(list))
+    listeners: list[Callable[[Sent], None]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -159,6 +163,9 @@ class BotApiState:
         sent = Sent(chat_id, next(self._ids), text, params["text"], params.get("parse_mode"),
                     markup, reply)
         self.sent.append(sent)
+        self.by_chat[chat_id].append(sent)
+        for listener in self.listeners:
+            listener(sent)
         await self._notify()
         return self.message_json(sent)
 

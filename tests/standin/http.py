@@ -56,6 +56,8 @@ class HttpServer:
                 pass
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:  # the server is stopping; end quietly
+            pass
         finally:
             self._tasks.discard(task)  # type: ignore[arg-type]
             writer.close()
