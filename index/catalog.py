@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from index.errors import ArticleNotFoundError
@@ -112,7 +112,7 @@ class Catalog:
 
     def commit_article(self, article: Article, chunks: list[Chunk]) -> None:
         """Make this version of the article the visible one, atomically."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
             self._retire_chunks(db, article.id, keep={c.id for c in chunks})
             db.execute("DELETE FROM chunks WHERE article_id = ?", (article.id,))

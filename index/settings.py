@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     history_turns: int = Field(default=6, ge=0, le=50)
 
     # logging
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     @field_validator("allowed_chat_ids", "allowed_user_ids", "admin_user_ids", mode="before")
     @classmethod

@@ -141,8 +141,9 @@ class Ingestor:
     def _vectors_for(self, round_: list[_Pending], report: IngestReport) -> dict[str, np.ndarray]:
         """text hash → vector for every chunk of the round, embedding each text once."""
         known: dict[str, np.ndarray] = {}
+        catalog = self.store.catalog
         old_ids = [
-            cid for p in round_ if p.is_update for cid in self.store.catalog.chunk_ids_of(p.article.id)
+            cid for p in round_ if p.is_update for cid in catalog.chunk_ids_of(p.article.id)
         ]
         for text, vector in self.store.existing_vectors(old_ids).values():
             known[content_hash(text)] = vector

@@ -75,7 +75,8 @@ def test_new_articles_are_chunked_with_exact_offsets(ingestor: Ingestor) -> None
         for row in rows.values():
             assert article.text[row["start"] : row["end"]] == row["text"]
             assert len(tokenizer.encode(row["text"]).ids) <= MINILM_MAX_TOKENS
-    assert chroma_ids(ingestor.store) == {cid for a in articles for cid in catalog.chunk_ids_of(a.id)}
+    expected = {cid for a in articles for cid in catalog.chunk_ids_of(a.id)}
+    assert chroma_ids(ingestor.store) == expected
 
 
 def test_reingest_unchanged_embeds_nothing(ingestor: Ingestor) -> None:
