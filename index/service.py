@@ -37,6 +37,19 @@ class Answerer(Protocol):
         ...
 
 
+def check_question(question: str, *, max_chars: int) -> str:
+    """The question, whitespace tidied; `QuestionError` if it is empty or too long."""
+    text = " ".join((question or "").split())
+    if not text:
+        raise QuestionError("the question is empty: ask something about the news")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"the question is too long ({len(text)} characters, at most {max_chars}); "
+            "please shorten it"
+        )
+    return text
+
+
 class PassageRetriever(Protocol):
     def retrieve(
         self,
@@ -64,19 +77,6 @@ class Newsdesk:
         self.llm_answerer = llm_answerer
         self.settings = settings
 
-    def check_question(self, question: str) -> str:
-        """The question, tidied; `QuestionError` if it is empty or too long."""
-        text = " ".join((question or "").split())
-        if not text:
-            raise QuestionError("the question is empty: ask something about the news")
-        limit = self.settings.max_question_chars
-        if len(text) > limit:
-            raise QuestionError(
-                f"the question is too long ({len(text)} characters, at most {limit}); "
-                "please shorten it"
-            )
-        return text
-
     def answer(
         self,
         question: str,
@@ -87,7 +87,7 @@ class Newsdesk:
     ) -> Answer:
         """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one."""
         started = time.perf_counter()
-        text = self.check_question(question)
+        text = check_question(question, max_chars=self.settings.max_question_chars)
         history = history or []
         condense = self.llm_answerer.condense if self.llm_answerer else None
         standalone = standalone_question(text, history, condense=condense)
