@@ -1,0 +1,288 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused into one calibrated relevance score.
+
+llama-index's `QueryFusionRetriever` refuses to build without an LLM (it wants one for query
+rewriting even with `num_queries=1`), and its fusion modes give rank-based or per-query
+min-max scores that mean nothing across questions. So fusion is done here, on absolute
+scales: the dense cosine as is, and BM25 squashed by `bm25 / (bm25 + BM25_HALF)`, weighted,
+plus a small recency prior measured from `as_of`. The weights were tuned on the RealTime QA
+dev questions (`bench/retrieval.py`); the result is a number in [0, 1] whose meaning does
+not depend on the question, which is what lets one `relevance_floor` decide "nothing
+relevant" for every question.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from index.catalog import Catalog
+from index.dates import DateWindow, question_window
+from index.dedupe import duplicate_groups
+from index.embeddings import embed_texts
+from index.keyword import KeywordIndex
+from index.models import Filters, Passage
+from index.settings import Settings
+from index.store import ArticleStore
+
+Mode = Literal["dense", "bm25", "hybrid"]
+
+CANDIDATES = 60  # per retriever, before fusion
+DENSE_WEIGHT = 0.6
+BM25_HALF = 15.0  # BM25 score that maps to 0.5
+RECENCY_WEIGHT = 0.05
+RECENCY_HALF_LIFE_DAYS = 30.0
+WINDOW_BONUS = 0.03  # inside a soft window the question's wording points at
+MAX_PER_ARTICLE = 2
+# calibrated on the RealTime QA dev questions (see bench/retrieval.py and the report there)
+DEFAULT_RELEVANCE_FLOOR = 0.3
+
+
+@dataclass
+class RetrievalTimings:
+    embed_ms: float = 0.0
+    dense_ms: float = 0.0
+    keyword_ms: float = 0.0
+    fuse_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+@dataclass
+class Retrieval:
+    """Passages best first, with what the caller needs to judge and explain them."""
+
+    passages: list[Passage]
+    timings: RetrievalTimings
+    below_floor: bool
+    floor: float
+    window: DateWindow | None = None
+    # kept chunk id → passages of the same story elsewhere (also further down `passages`)
+    duplicates: dict[str, list[Passage]] = field(default_factory=dict)
+
+
+@dataclass
+class _Candidate:
+    chunk_id: str
+    dense: float | None = None
+    bm25: float | None = None
+    score: float = 0.0
+
+
+class Retriever:
+    """Finds the passages that answer a question; see the module docstring for the scoring."""
+
+    def __init__(
+        self,
+        *,
+        store: ArticleStore,
+        keyword: KeywordIndex,
+        embed_model: BaseEmbedding,
+        catalog: Catalog,
+        settings: Settings,
+    ) -> None:
+        self.store = store
+        self.keyword = keyword
+        self.embed_model = embed_model
+        self.catalog = catalog
+        self.settings = settings
+
+    def retrieve(
+        self,
+        question: str,
+        *,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+        top_k: int | None = None,
+    ) -> list[Passage]:
+        """The passages at or above the relevance floor, best first; [] when none is."""
+        found = self.search(question, filters=filters, as_of=as_of, top_k=top_k)
+        return [p for p in found.passages if p.score >= found.floor]
+
+    def search(
+        self,
+        question: str,
+        *,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+        top_k: int | None = None,
+        mode: Mode = "hybrid",
+    ) -> Retrieval:
+        """Everything `retrieve` knows: all top passages, timings, the floor verdict."""
+        started = time.perf_counter()
+        as_of = as_of or date.today()
+        window = question_window(question, as_of=as_of)
+        scoped = _scope(filters, as_of, window)
+        timings = RetrievalTimings()
+        candidates: dict[str, _Candidate] = {}
+        if mode in ("dense", "hybrid"):
+            self._dense(question, scoped, candidates, timings)
+        if mode in ("bm25", "hybrid"):
+            self._keyword(question, scoped, as_of, candidates, timings)
+        t0 = time.perf_counter()
+        rows = self.catalog.chunks_by_id(list(candidates))  # only committed chunks count
+        scored = _score(candidates, rows, mode, as_of, window)
+        passages = [_passage(rows[c.chunk_id], c.score) for c in scored]
+        passages, duplicates = _arrange(passages, top_k or self.settings.retrieve_top_k)
+        timings.fuse_ms = _ms(t0)
+        timings.total_ms = _ms(started)
+        floor = relevance_floor(self.settings)
+        below = not passages or passages[0].score < floor
+        return Retrieval(passages, timings, below, floor, window, duplicates)
+
+    def _dense(
+        self, question: str, scoped: Filters, out: dict[str, _Candidate], t: RetrievalTimings
+    ) -> None:
+        t0 = time.perf_counter()
+        vector = embed_texts(self.embed_model, [question])[0]
+        t.embed_ms = _ms(t0)
+        t0 = time.perf_counter()
+        for chunk_id, cosine in self.store.query(vector, top_k=CANDIDATES, filters=scoped):
+            out.setdefault(chunk_id, _Candidate(chunk_id)).dense = cosine
+        t.dense_ms = _ms(t0)
+
+    def _keyword(
+        self,
+        question: str,
+        scoped: Filters,
+        as_of: date,
+        out: dict[str, _Candidate],
+        t: RetrievalTimings,
+    ) -> None:
+        t0 = time.perf_counter()
+        for chunk_id, score in self.keyword.search(
+            question, top_k=CANDIDATES, filters=scoped, as_of=as_of
+        ):
+            out.setdefault(chunk_id, _Candidate(chunk_id)).bm25 = score
+        t.keyword_ms = _ms(t0)
+
+
+def relevance_floor(settings: Settings) -> float:
+    """`RELEVANCE_FLOOR` when set, else the calibrated default.
+
+    `Settings.relevance_floor` defaults to 0.0, which would never decline; until that default
+    carries the calibrated value, an unset floor means "use the calibrated one".
+    """
+    if "relevance_floor" in settings.model_fields_set:
+        return settings.relevance_floor
+    return DEFAULT_RELEVANCE_FLOOR
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0
+
+
+def _scope(filters: Filters | None, as_of: date, window: DateWindow | None) -> Filters:
+    """The caller's filters, cut at `as_of` and narrowed by a strict window in the question."""
+    scoped = filters.model_copy() if filters else Filters()
+    if scoped.until is None or scoped.until > as_of:
+        scoped.until = as_of
+    if window is not None and window.strict:
+        if window.since and (scoped.since is None or window.since > scoped.since):
+            scoped.since = window.since
+        if window.until and window.until < scoped.until:
+            scoped.until = window.until
+    return scoped
+
+
+def _recency(published: str | None, as_of: date, window: DateWindow | None) -> float:
+    """Prior for news: the fresher the story relative to `as_of`, the likelier it is meant."""
+    if not published:
+        return 0.0
+    day = date.fromisoformat(published)
+    age = max((as_of - day).days, 0)
+    prior = RECENCY_WEIGHT * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS)
+    if window is not None and not window.strict and window.since and window.since <= day:
+        prior += WINDOW_BONUS
+    return prior
+
+
+def _component(mode: Mode) -> Callable[[_Candidate, float], float]:
+    def dense(c: _Candidate, floor_cos: float) -> float:
+        return max(c.dense if c.dense is not None else floor_cos, 0.0)
+
+    def keyword(c: _Candidate, _: float) -> float:
+        bm25 = c.bm25 or 0.0
+        return bm25 / (bm25 + BM25_HALF)
+
+    def hybrid(c: _Candidate, floor_cos: float) -> float:
+        return DENSE_WEIGHT * dense(c, floor_cos) + (1 - DENSE_WEIGHT) * keyword(c, floor_cos)
+
+    return {"dense": dense, "bm25": keyword, "hybrid": hybrid}[mode]
+
+
+def _score(
+    candidates: dict[str, _Candidate],
+    rows: dict[str, Any],
+    mode: Mode,
+    as_of: date,
+    window: DateWindow | None,
+) -> list[_Candidate]:
+    """Visible candidates with their fused score, best first."""
+    visible = [c for c in candidates.values() if c.chunk_id in rows]
+    seen = [c.dense for c in visible if c.dense is not None]
+    # a chunk BM25 found but dense did not rank scores at most the lowest dense hit
+    floor_cos = min(seen) if seen else 0.0
+    component = _component(mode)
+    for c in visible:
+        prior = _recency(rows[c.chunk_id]["published"], as_of, window)
+        c.score = min(component(c, floor_cos) + prior, 1.0)
+    return sorted(visible, key=lambda c: (-c.score, c.chunk_id))
+
+
+def _passage(row: Any, score: float) -> Passage:
+    published = row["published"]
+    return Passage(
+        chunk_id=row["id"],
+        article_id=row["article_id"],
+        title=row["title"],
+        source=row["source"],
+        url=row["url"],
+        published=date.fromisoformat(published) if published else None,
+        start=row["start"],
+        end=row["end"],
+        text=row["text"],
+        score=round(score, 4),
+    )
+
+
+def _arrange(passages: list[Passage], top_k: int) -> tuple[list[Passage], dict[str, list[Passage]]]:
+    """Top passages with at most MAX_PER_ARTICLE per article and one copy per story.
+
+    Extra chunks of an article and copies of a story are not dropped but moved below the
+    others, so nothing relevant becomes unreachable; copies are also listed per kept passage.
+    """
+    pool = passages[: max(top_k * 4, 40)]
+    leaders = duplicate_groups([p.text for p in pool])
+    per_article: dict[str, int] = {}
+    kept: list[Passage] = []
+    lower: list[Passage] = []
+    duplicates: dict[str, list[Passage]] = {}
+    for i, passage in enumerate(pool):
+        if leaders[i] != i:
+            duplicates.setdefault(pool[leaders[i]].chunk_id, []).append(passage)
+            lower.append(passage)
+            continue
+        count = per_article.get(passage.article_id, 0)
+        per_article[passage.article_id] = count + 1
+        (kept if count < MAX_PER_ARTICLE else lower).append(passage)
+    return (kept + lower)[:top_k], duplicates
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """A `Retriever` over the configured store, with the BM25 index brought up to date."""
+    from index.factory import open_embed_model, open_store
+
+    store = open_store(settings)
+    keyword = KeywordIndex(path=settings.keyword_dir)
+    keyword.refresh(store.catalog)  # a no-op unless the catalog changed since the last build
+    return Retriever(
+        store=store,
+        keyword=keyword,
+        embed_model=open_embed_model(settings),
+        catalog=store.catalog,
+        settings=settings,
+    )

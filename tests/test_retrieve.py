@@ -1,0 +1,123 @@
+"""Hybrid retrieval over a real Chroma store, the real model and the BM25 index."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.models import Article, Filters
+from index.retrieve import Retriever, open_retriever
+from index.settings import load_settings
+from ingest.pipeline import open_ingestor
+
+FIXTURES = Path(__file__).parent / "fixtures" / "retrieval" / "articles.json"
+AS_OF = date(2024, 3, 8)
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    data = tmp_path_factory.mktemp("retrieval") / "data"
+    settings = load_settings(newsdesk_data_dir=data)
+    rows = json.loads(FIXTURES.read_text(encoding="utf-8"))
+    open_ingestor(settings).ingest([Article(**row) for row in rows])
+    return open_retriever(settings)
+
+
+def articles(passages: list) -> list[str]:  # type: ignore[type-arg]
+    return [p.article_id for p in passages]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which street is getting protected bike lanes?", "bikes"),
+        ("Who is the youngest national chess champion?", "chess"),
+        ("Why were flights diverted near Grindavik?", "volcano"),
+        ("Which bakery won the bread award?", "bakery"),
+        ("How much did the central bank raise rates by?", "rates-march"),
+    ],
+)
+def test_the_right_article_comes_first(retriever: Retriever, question: str, expected: str) -> None:
+    passages = retriever.retrieve(question, as_of=date(2024, 3, 31))
+    assert passages[0].article_id == expected
+    assert passages[0].score >= retriever.search(question).floor
+
+
+def test_passages_quote_the_article_with_offsets(retriever: Retriever) -> None:
+    top = retriever.retrieve("Who did Priya Raman beat in the final?", as_of=AS_OF)[0]
+    article = retriever.catalog.get_article(top.article_id)
+    assert article.text[top.start : top.end] == top.text
+    assert (top.title, top.source, top.published) == (
+        "Twelve-year-old wins national chess championship",
+        "herald.example",
+        date(2024, 2, 20),
+    )
+
+
+def test_as_of_hides_later_articles(retriever: Retriever) -> None:
+    question = "Where did a volcano erupt in Iceland?"
+    before = retriever.search(question, as_of=AS_OF, top_k=20)
+    assert "volcano" not in articles(before.passages)
+    after = retriever.retrieve(question, as_of=date(2024, 3, 11))
+    assert after[0].article_id == "volcano"
+
+
+def test_recency_from_as_of_prefers_the_newer_decision(retriever: Retriever) -> None:
+    question = "What did the central bank decide about interest rates?"
+    assert articles(retriever.retrieve(question, as_of=AS_OF))[0] == "rates-march"
+    # on a day before the March decision, the October one is the latest
+    assert articles(retriever.retrieve(question, as_of=date(2024, 1, 5)))[0] == "rates-october"
+
+
+def test_date_and_source_filters(retriever: Retriever) -> None:
+    question = "What did the central bank decide about interest rates?"
+    old = retriever.search(question, as_of=AS_OF, filters=Filters(until=date(2023, 12, 31)))
+    assert articles(old.passages) == ["rates-october"]
+    herald = retriever.search(question, as_of=AS_OF, filters=Filters(sources=["herald.example"]))
+    assert herald.passages and {p.source for p in herald.passages} == {"herald.example"}
+
+
+def test_calendar_phrase_in_the_question_filters(retriever: Retriever) -> None:
+    found = retriever.search("What did the central bank do in October?", as_of=AS_OF)
+    assert found.window is not None and found.window.strict
+    assert articles(found.passages) == ["rates-october"]
+
+
+def test_near_duplicate_story_counts_once(retriever: Retriever) -> None:
+    found = retriever.search("Why must Valencia farmers cut irrigation?", as_of=AS_OF, top_k=8)
+    top = found.passages[0]
+    assert top.article_id in {"drought-wire", "drought-copy"}
+    twin = ({"drought-wire", "drought-copy"} - {top.article_id}).pop()
+    assert [p.article_id for p in found.duplicates[top.chunk_id]] == [twin]
+    # the copy is still reachable, but below every distinct article retrieved
+    order = articles(found.passages)
+    assert order.index(twin) == len(order) - 1
+
+
+def test_unrelated_question_falls_below_the_floor(retriever: Retriever) -> None:
+    found = retriever.search("How many moons does Neptune have?", as_of=AS_OF)
+    assert found.below_floor
+    assert retriever.retrieve("How many moons does Neptune have?", as_of=AS_OF) == []
+    assert not retriever.search("Who won the chess championship?", as_of=AS_OF).below_floor
+
+
+def test_modes_and_timings(retriever: Retriever) -> None:
+    for mode in ("dense", "bm25", "hybrid"):
+        found = retriever.search("protected bike lanes", as_of=AS_OF, mode=mode)  # type: ignore[arg-type]
+        assert found.passages[0].article_id == "bikes"
+        assert found.timings.total_ms > 0
+    assert retriever.search("bike lanes", mode="bm25").timings.embed_ms == 0.0
+
+
+def test_an_explicit_floor_setting_wins(tmp_path: Path, retriever: Retriever) -> None:
+    strict = Retriever(
+        store=retriever.store,
+        keyword=retriever.keyword,
+        embed_model=retriever.embed_model,
+        catalog=retriever.catalog,
+        settings=load_settings(newsdesk_data_dir=tmp_path, relevance_floor=0.99),
+    )
+    assert strict.retrieve("Which street is getting protected bike lanes?", as_of=AS_OF) == []
