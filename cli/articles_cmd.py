@@ -70,3 +70,20 @@ def delete_articles(settings: Settings, article_ids: tuple[str, ...]) -> None:
     keyword = open_keyword_index(settings)
     if keyword is not None:
         keyword.refresh(store.catalog)
+
+
+@articles.command("reindex")
+@pass_settings
+def reindex_articles(settings: Settings) -> None:
+    """Re-embed every stored article with the configured embedding model."""
+    import sys
+
+    from tqdm import tqdm
+
+    from index.embeddings import build_embed_model
+    from index.reindex import reindex
+
+    total, _ = Catalog(settings.catalog_path).count()
+    with tqdm(total=total, unit=" articles", disable=not sys.stderr.isatty()) as bar:
+        chunks = reindex(settings, embed_model=build_embed_model(settings), progress=bar.update)
+    click.echo(f"re-indexed {total} articles ({chunks} chunks)")

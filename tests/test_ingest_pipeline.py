@@ -213,3 +213,23 @@ def test_kill_9_mid_run_leaves_no_half_article_and_rerun_completes(tmp_path: Pat
     assert len(store.catalog.versions()) == 40
     _, chunk_count = store.catalog.count()
     assert store.count_vectors() == chunk_count, "no leftover vectors of the killed run"
+
+
+def test_reindex_swaps_in_vectors_of_the_new_model(
+    settings: Settings, ingestor: Ingestor, embed_model: OnnxMiniLMEmbedding
+) -> None:
+    from index.reindex import reindex
+
+    ingestor.ingest([make_article(1), make_article(2)])
+    other = load_settings(newsdesk_data_dir=settings.data_dir, embed_provider="fastembed",
+                          embed_model="stand-in")
+    with pytest.raises(ModelMismatchError):
+        open_store(other)
+    # the same weights under another name stand in for a second model (none can download here)
+    embedded = reindex(other, embed_model=embed_model)
+    _, chunks = ingestor.store.catalog.count()
+    assert embedded == chunks
+    store = open_store(other)
+    assert store.count_vectors() == chunks
+    with pytest.raises(ModelMismatchError):
+        open_store(settings)
