@@ -150,25 +150,11 @@ def _ms(since: float) -> float:
 
 def open_newsdesk(settings: Settings) -> Newsdesk:
     """A `Newsdesk` wired from settings: store, embeddings, keyword index, retriever, answerer."""
-    from index.factory import open_embed_model, open_store
-    from index.keyword import KeywordIndex
-    from index.retrieve import Retriever
+    from index.retrieve import open_retriever
 
-    store = open_store(settings)
-    embed_model = open_embed_model(settings)
-    keyword = KeywordIndex(path=settings.keyword_dir)
-    keyword.refresh(store.catalog)  # no-op when the index matches the catalog
-    retriever = Retriever(
-        store=store,
-        keyword=keyword,
-        embed_model=embed_model,
-        catalog=store.catalog,
-        settings=settings,
-    )
-    composer = ExtractiveComposer(relevance_floor=settings.relevance_floor)
     return Newsdesk(
-        retriever=retriever,
-        composer=composer,
+        retriever=open_retriever(settings),
+        composer=ExtractiveComposer(relevance_floor=settings.relevance_floor),
         llm_answerer=_llm_answerer(settings),
         settings=settings,
     )
