@@ -37,9 +37,9 @@ def _short(text: str | None, width: int) -> str:
 
 
 def _flags(row: dict[str, Any]) -> str:
-    return "".join([
-        "D" if row["declined"] else "-", "E" if row["error"] else "-",
-        f"+{row['up']}" if row["up"] else "", f"-{row['down']}" if row["down"] else ""])
+    """D = declined, E = error; then 👍/👎 counts as +up/-down."""
+    flags = ("D" if row["declined"] else ".") + ("E" if row["error"] else ".")
+    return flags + (f" +{row['up']}/-{row['down']}" if row["up"] or row["down"] else "")
 
 
 @click.group()
@@ -64,10 +64,10 @@ def list_command(settings: Settings, limit: int, text: str | None, since: dateti
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{'ID':>5}  {'TIME (UTC)':19}  {'FLAGS':6}  {'MS':>6}  QUESTION")
+    click.echo(f"{'ID':>5}  {'TIME (UTC)':19}  {'FLAGS':9}  {'MS':>6}  QUESTION")
     for row in rows:
         ms = f"{row['total_ms']:.0f}" if row["total_ms"] is not None else "-"
-        click.echo(f"{row['id']:>5}  {row['created_at']:19}  {_flags(row):6}  {ms:>6}  "
+        click.echo(f"{row['id']:>5}  {row['created_at']:19}  {_flags(row):9}  {ms:>6}  "
                    f"{_short(row['question'], 70)}")
 
 
