@@ -124,7 +124,7 @@ _AGENCIES = (
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHOTO_CREDIT_TAIL_RE = re.compile(
-    r"(?<=[a-z0-9.)”\"]) (?:[A-Z][\w.'’-]*(?: [\w.'’-]+){0,4}/){1,3}"
+    r"(?<=[.!?)”\"]) (?:[A-Z][\w.'’-]*(?: [\w.'’-]+){0,4}/){1,3}"
     r"(?:" + "|".join(_AGENCIES) + r")$"
 )
 
@@ -135,8 +135,12 @@ def clean_text(text: str, *, source: str = "") -> str:
     paragraphs: list[str] = []
     seen: set[str] = set()
     for block in re.split(r"\n\s*\n", _normalise(text)):
-        lines = [_clean_line(line) for line in block.split("\n")]
-        lines = [line for line in lines if line and not is_boilerplate(line, outlet=outlet)]
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [
+            _strip_photo_credit(line)
+            for line in lines
+            if line and not is_boilerplate(line, outlet=outlet)
+        ]
         if not lines:
             continue
         paragraph = "\n".join(lines)
@@ -173,8 +177,7 @@ def _normalise(text: str) -> str:
     return _CONTROL_RE.sub("", text) if _CONTROL_RE.search(text) else text
 
 
-def _clean_line(line: str) -> str:
-    line = " ".join(line.split())
+def _strip_photo_credit(line: str) -> str:
     # A caption keeps its words; only the agency credit glued to its end goes.
     if "/" in line and line.endswith(_AGENCIES):
         return _PHOTO_CREDIT_TAIL_RE.sub("", line)

@@ -71,7 +71,7 @@ def article_from_record(record: object, *, where: str, label: str) -> Article | 
 
 def _record(line: bytes, *, where: str, line_number: int) -> Article | Failure:
     try:
-        record = json.loads(line.decode("utf-8").removeprefix("\ufeff"))
+        record = json.loads(line.decode("utf-8").removeprefix("\ufeff").strip())
     except UnicodeDecodeError:
         return Failure(where, f"line {line_number} is not UTF-8 text")
     except json.JSONDecodeError as exc:
