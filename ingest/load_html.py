@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from index.models import Article
@@ -47,10 +48,10 @@ def article_from_html(
         include_tables=True,
         favor_precision=True,
     )
-    if doc is None or not (doc.text or "").strip():
+    if not isinstance(doc, Document) or not (doc.text or "").strip():
         return Failure(where, "no article text found in the page")
     # trafilatura writes one paragraph per line; the model wants a blank line between them.
-    text = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
+    text = "\n\n".join(line for line in (doc.text or "").split("\n") if line.strip())
     page_url = url or canonical or (doc.url or "")
     article = build_article(
         text=text,

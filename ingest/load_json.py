@@ -12,7 +12,7 @@ import logging
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import BinaryIO
 
 from index.models import Article
 from ingest.load_fields import Failure, build_article
@@ -79,7 +79,7 @@ def _record(line: bytes, *, where: str, line_number: int) -> Article | Failure:
     return article_from_record(record, where=where, label=f"line {line_number}")
 
 
-def _open_lines(path: Path) -> IO[bytes]:
+def _open_lines(path: Path) -> gzip.GzipFile | BinaryIO:
     """Bytes lines, so one line that is not UTF-8 fails alone instead of ending the file."""
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")

@@ -61,8 +61,8 @@ def _parse_value(value: str) -> str | list[str]:
     return value
 
 
-def _unquote(value: object) -> str:
-    text = value if isinstance(value, str) else ", ".join(map(str, value or []))
+def _unquote(value: str | list[str]) -> str:
+    text = value if isinstance(value, str) else ", ".join(value)
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]

@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from index.settings import Settings
-from ingest.fetch import Fetcher, FetchError, check_url_allowed, is_public_address
+from ingest.fetch import (
+    FetchedPage,
+    Fetcher,
+    FetchError,
+    check_url_allowed,
+    is_public_address,
+)
 
 SITE = Path(__file__).parent / "fixtures" / "sources" / "site"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -121,10 +127,10 @@ def local_settings(**overrides: object) -> Settings:
         "fetch_user_agent": "newsdesk-tests/1.0",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type,call-arg]
 
 
-def fetch(url: str, **overrides: object) -> object:
+def fetch(url: str, **overrides: object) -> FetchedPage:
     with Fetcher(settings=local_settings(**overrides)) as fetcher:
         return fetcher.get(url)
 
