@@ -11,15 +11,19 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+# a reply is a text, or a function of the request body (a model that reads its prompt)
+Reply = str | Callable[[dict[str, Any]], str]
 
 
 class FakeOpenAI:
     """`/v1/chat/completions` answering with enqueued texts; records request history."""
 
     def __init__(self) -> None:
-        self.replies: deque[str] = deque()
+        self.replies: deque[Reply] = deque()
         self.history: list[dict[str, Any]] = []
         self.delay_s = 0.0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -31,7 +35,7 @@ class FakeOpenAI:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def enqueue(self, replies: list[str]) -> None:
+    def enqueue(self, replies: list[Reply]) -> None:
         self.replies.extend(replies)
 
     def prompts(self) -> list[str]:
@@ -48,7 +52,8 @@ class FakeOpenAI:
 
     def _reply(self, body: dict[str, Any]) -> dict[str, Any]:
         self.history.append(body)
-        text = self.replies.popleft() if self.replies else "I don't know."
+        reply = self.replies.popleft() if self.replies else "I don't know."
+        text = reply if isinstance(reply, str) else reply(body)
         return {
             "id": f"chatcmpl-{len(self.history)}",
             "object": "chat.completion",
