@@ -62,7 +62,7 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT,
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip("\n ")
     if rest.strip() or not pieces:
-        pieces.append(rest)
+        pieces.append(rest.rstrip() if pieces else rest)
     return [piece for piece in pieces if piece] or [text]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -62,14 +64,16 @@ async def test_admin_commands_only_for_admins(standin: TelegramStandin, tmp_path
     settings = bot_settings(standin, tmp_path, admin_user_ids=[ADMIN])
     async with running_bot(settings, ScriptedAnswerer()):
         await standin.send_text(USER, USER, "bike lanes?")
+        await standin.wait_for_sent(USER)  # so that it is exchange #1
         await standin.send_text(USER + 10, USER + 10, "who won the chess olympiad?")
-        await standin.wait_for_sent(USER)
         await standin.wait_for_sent(USER + 10)
-        for command in ["/stats", "/recent 5", "/show 1", "/unanswered"]:
+        for n, command in enumerate(["/stats", "/recent 5", "/show 1", "/unanswered"], 1):
             await standin.send_text(USER, USER, command)
             await standin.send_text(ADMIN, ADMIN, command)
-        refusals = (await standin.wait_for_sent(USER, 5))[1:]
-        stats, recent, show, unanswered = await standin.wait_for_sent(ADMIN, 4)
+            await standin.wait_for_sent(USER, n + 1)  # one at a time: updates run concurrently
+            await standin.wait_for_sent(ADMIN, n)
+        refusals = standin.sent_to(USER)[1:]
+        stats, recent, show, unanswered = standin.sent_to(ADMIN)
     assert {r.text for r in refusals} == {"Sorry, that command is only for admins."}
     assert "Questions: 2 (errors: 0)" in stats.text and "Declined: 1 (50%)" in stats.text
     assert recent.text.splitlines()[0] == "Recent questions"
@@ -193,3 +197,50 @@ async def test_errors_are_logged_and_the_user_told(
     [row] = list_exchanges(AnswerLog(settings.log_db_path), LogFilter())
     assert show_exchange(AnswerLog(settings.log_db_path), row["id"])["error"] == (
         "RuntimeError: the index is on fire")
+
+
+class GatedAnswerer(ScriptedAnswerer):
+    """Holds any question mentioning "slow" until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate, self.waiting = threading.Event(), threading.Event()
+
+    def answer(self, question, **kwargs):  # type: ignore[no-untyped-def]
+        if "slow" in question:
+            self.waiting.set()
+            assert self.gate.wait(20)
+        return super().answer(question, **kwargs)
+
+
+async def test_one_slow_question_does_not_stall_other_chats(
+    standin: TelegramStandin, tmp_path: Path
+) -> None:
+    answerer = GatedAnswerer()
+    async with running_bot(bot_settings(standin, tmp_path), answerer):
+        await standin.send_text(USER, USER, "a slow question about bike lanes")
+        while not answerer.waiting.is_set():  # the slow one is being answered
+            await asyncio.sleep(0.01)
+        await standin.send_text(STRANGER, STRANGER, "wind farm?")
+        [fast] = await standin.wait_for_sent(STRANGER)
+        assert standin.sent_to(USER) == []  # still waiting on the slow answer
+        answerer.gate.set()
+        [slow] = await standin.wait_for_sent(USER)
+    assert "200,000 homes" in fast.text and "bike lanes" in slow.text
+
+
+async def test_chat_allowlist(standin: TelegramStandin, tmp_path: Path) -> None:
+    answerer = ScriptedAnswerer()
+    settings = bot_settings(standin, tmp_path, allowed_chat_ids=[-1001])
+    standin.chat(-1001, "group")
+    standin.chat(-1002, "group")
+    async with running_bot(settings, answerer):
+        await standin.send_text(-1002, USER, "/ask bike lanes?")
+        await standin.send_text(USER, USER, "bike lanes?")
+        await standin.send_text(-1001, USER, "/ask wind farm?")
+        [allowed] = await standin.wait_for_sent(-1001)
+        [private] = await standin.wait_for_sent(USER)
+    assert "200,000 homes" in allowed.text
+    assert private.text == "Sorry, this bot is private."
+    assert standin.sent_to(-1002) == []
+    assert [c["question"] for c in answerer.calls] == ["wind farm?"]

@@ -1,0 +1,66 @@
+"""End to end with the real answerer: samples/articles ingested, asked through Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.answer_log import AnswerLog
+from bot.log_queries import LogFilter, list_exchanges, show_exchange
+from tests.bot_helpers import bot_settings, running_bot
+from tests.standin import TelegramStandin, parse_html
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "articles"
+USER = 701
+CUP_TITLE = "Riverton Rovers win the cup final 3-1 after extra time"
+CUP_URL = "https://example.com/sports-column/2024/05/25/riverton-rovers-cup-final"
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    service = pytest.importorskip("index.service")
+    pipeline = pytest.importorskip("ingest.pipeline")
+    if not hasattr(service, "open_newsdesk"):
+        pytest.skip("index.service.open_newsdesk is not there yet")
+    from index.settings import Settings
+
+    data_dir = tmp_path_factory.mktemp("real-index")
+    settings = Settings(_env_file=None, newsdesk_data_dir=data_dir)  # type: ignore[call-arg]
+    report = pipeline.ingest_sources([str(SAMPLES)], settings=settings)
+    assert len(report.new) == len(list(SAMPLES.glob("*.md")))
+    return data_dir
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[TelegramStandin]:
+    server = await TelegramStandin().start()
+    yield server
+    await server.stop()
+
+
+@pytest.mark.slow
+async def test_real_answerer_cites_the_sample_article(
+    standin: TelegramStandin, ingested: Path
+) -> None:
+    from index.service import open_newsdesk
+
+    settings = bot_settings(standin, ingested)
+    async with running_bot(settings, open_newsdesk(settings)):
+        await standin.send_text(USER, USER, "Who won the cup final, and what was the score?")
+        [reply] = await standin.wait_for_sent(USER, timeout=60)
+        source_button = next(b for b in reply.buttons if b["text"] == "📄 [1]")
+        query_id = await standin.press(reply, USER, source_button["callback_data"])
+        await standin.wait_for_callback_answer(query_id, timeout=30)
+        _, passage = await standin.wait_for_sent(USER, 2, timeout=30)
+    assert reply.parse_mode == "HTML" and parse_html(reply.raw) == reply.text
+    assert "Riverton Rovers" in reply.text and "3-1" in reply.text and "[1]" in reply.text
+    assert f"[1] {CUP_TITLE} — Sports Column, 2024-05-25" in reply.text
+    assert f'<a href="{CUP_URL}">{CUP_TITLE}</a>' in reply.raw
+    log = AnswerLog(settings.log_db_path)
+    [row] = list_exchanges(log, LogFilter())
+    cited = show_exchange(log, row["id"])["citations"][0]
+    assert cited["url"] == CUP_URL and cited["passage"] in passage.text
+    assert "Riverton Rovers won the National Cup" in passage.text
+    assert row["mode"] == "extractive" and row["retrieve_ms"] > 0
