@@ -1,0 +1,122 @@
+"""The extractive composer, citation numbering and follow-up heuristics on hand-made passages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from index.citations import CitationNumbers, add_marker, sentence_bounds, split_claims, terms
+from index.compose import ExtractiveComposer, QuestionKind
+from index.followup import heuristic_standalone, key_terms, leans_on_history
+from index.models import Citation, Passage, Turn
+
+BORDER = (
+    "Officials met on Tuesday. Roughly 5,000 troops are now deployed along the border, "
+    "Gen. Gregory Guillot said. The troops focus on surveillance of cartels."
+)
+OLDER = "The new forces bring the total number of troops at the border to roughly 4,000."
+
+
+def passage(
+    text: str, *, n: int = 1, start: int = 40, day: int = 12, score: float = 0.5
+) -> Passage:
+    return Passage(
+        chunk_id=f"a{n}:v:0", article_id=f"a{n}", title=f"Story {n}", source="Outlet",
+        url=f"https://example.com/{n}", published=date(2025, 2, day), start=start,
+        end=start + len(text), text=text, score=score,
+    )  # fmt: skip
+
+
+def compose(question: str, passages: list[Passage], **kw: object):  # type: ignore[no-untyped-def]
+    numbers = kw.pop("numbers", None) or CitationNumbers()
+    composer = ExtractiveComposer(relevance_floor=0.2)
+    return composer.compose(question, passages, numbers=numbers, **kw)  # type: ignore[arg-type]
+
+
+def test_picks_the_sentence_with_the_number_and_dates_it() -> None:
+    result = compose("How many troops are at the border now?", [passage(BORDER)])
+    assert result.text == (
+        "As of 12 February 2025, roughly 5,000 troops are now deployed along the border, "
+        "Gen. Gregory Guillot said [1]."
+    )
+    (citation,) = result.citations
+    quote = "Roughly 5,000 troops are now deployed along the border, Gen. Gregory Guillot said."
+    assert citation.quote == quote
+    offset = BORDER.index(quote)
+    assert (citation.start, citation.end) == (40 + offset, 40 + offset + len(quote))
+
+
+def test_the_newest_report_wins_a_question_about_now() -> None:
+    older = passage(OLDER, n=2, day=1, score=0.6)
+    result = compose("How many troops are at the border now?", [older, passage(BORDER)])
+    assert [c.article_id for c in result.citations] == ["a1"]
+
+
+def test_nothing_relevant_is_declined() -> None:
+    result = compose("Who won the cricket world cup?", [passage(BORDER)])
+    assert result.declined and not result.citations
+    assert result.text.startswith("The articles I have don't say.")
+
+
+def test_passages_below_the_floor_are_ignored() -> None:
+    result = compose("How many troops are at the border now?", [passage(BORDER, score=0.1)])
+    assert result.declined
+
+
+def test_the_same_fact_from_two_outlets_is_said_once() -> None:
+    copy = passage("Roughly 5,000 troops are now deployed along the border, officials said.", n=2)
+    result = compose("How many troops are deployed along the border?", [passage(BORDER), copy])
+    assert len(result.citations) == 1 and result.text.count("5,000") == 1
+
+
+def test_a_follow_up_does_not_repeat_what_was_quoted() -> None:
+    first = compose("What about the troops?", [passage(BORDER)])
+    again = compose("What about the troops?", [passage(BORDER)], seen=first.citations)
+    assert first.citations[0].quote != again.citations[0].quote
+
+
+def test_question_kinds() -> None:
+    assert QuestionKind.of("How many troops?") == QuestionKind(True, False, True)
+    assert QuestionKind.of("When will it land?") == QuestionKind(False, True, False)
+    assert QuestionKind.of("What is the situation currently?").about_now
+
+
+def test_numbers_stay_stable_and_new_sources_get_the_next_free_one() -> None:
+    old = Citation(
+        number=2, article_id="a1", title="", source="", published=None, url="",
+        chunk_id="a1:v:0", quote="q", start=0, end=1, score=0.5,
+    )  # fmt: skip
+    numbers = CitationNumbers([Turn(question="q", answer="a [2]", citations=[old])])
+    assert numbers.number_for(passage(OLDER, n=7)) == 3
+    assert numbers.number_for(passage(BORDER, n=1)) == 2
+    other_chunk = passage(OLDER, n=1).model_copy(update={"chunk_id": "a1:v:1"})
+    assert numbers.number_for(other_chunk) == 4  # [2] is taken by another chunk in this answer
+
+
+def test_markers_and_claims() -> None:
+    assert add_marker("It rose.", 3) == "It rose [3]."
+    assert add_marker("Is it?", 1) == "Is it? [1]"
+    assert split_claims("One thing [1]. [2] Another thing. Third [3].") == [
+        "One thing [1]. [2]",
+        "Another thing.",
+        "Third [3].",
+    ]
+
+
+def test_sentence_bounds_keep_abbreviations() -> None:
+    spans = sentence_bounds(BORDER)
+    assert [BORDER[s:e] for s, e in spans][1].startswith("Roughly 5,000")
+    assert len(spans) == 3  # "Gen." does not end a sentence
+    assert {"troop", "5000", "general"} <= terms("5,000 troops, Gen. Guillot")
+
+
+def test_follow_up_heuristic_carries_the_topic() -> None:
+    history = [Turn(question="How many troops are at the border now?", answer="...")]
+    assert leans_on_history("and what did Mexico do?")
+    assert not leans_on_history("What rate did Valdoria's central bank set?")
+    assert key_terms("How many troops are at the border now?") == ["troops", "border"]
+    assert heuristic_standalone("and what did Mexico do?", history) == (
+        "What did Mexico do (about: troops, border)?"
+    )
+    assert heuristic_standalone("What did Valdoria's bank do?", history) == (
+        "What did Valdoria's bank do?"
+    )
