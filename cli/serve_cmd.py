@@ -8,17 +8,8 @@ from bot.answer_log import AnswerLog
 from bot.app import bot_token, run_bot
 from cli.main import pass_settings
 from index.errors import ConfigError
+from index.service import open_newsdesk
 from index.settings import Settings
-
-
-def open_answerer(settings: Settings) -> object:
-    """The real answerer over the configured index."""
-    try:
-        from index.service import open_newsdesk  # type: ignore[attr-defined]
-    except ImportError:
-        raise ConfigError("this build of newsdesk has no answerer (index.service."
-                          "open_newsdesk is missing)") from None
-    return open_newsdesk(settings)
 
 
 @click.command()
@@ -26,13 +17,13 @@ def open_answerer(settings: Settings) -> object:
 def serve(settings: Settings) -> None:
     """Run the Telegram bot (long polling, or a webhook if TELEGRAM_WEBHOOK_URL is set)."""
     bot_token(settings)  # fail fast, before loading any model
-    answerer = open_answerer(settings)
+    answerer = open_newsdesk(settings)
     log = AnswerLog(settings.log_db_path)
     mode = f"webhook {settings.telegram_webhook_url}" if settings.telegram_webhook_url \
         else "long polling"
     click.echo(f"newsdesk bot: {mode}; answer log {settings.log_db_path}", err=True)
     try:
-        run_bot(settings, answerer=answerer, log=log)  # type: ignore[arg-type]
+        run_bot(settings, answerer=answerer, log=log)
     except RuntimeError as exc:
         if "webhooks" in str(exc):
             raise ConfigError("webhook mode needs python-telegram-bot[webhooks] installed "
