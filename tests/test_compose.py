@@ -70,8 +70,10 @@ def test_the_same_fact_from_two_outlets_is_said_once() -> None:
 
 def test_a_follow_up_does_not_repeat_what_was_quoted() -> None:
     first = compose("What about the troops?", [passage(BORDER)])
-    again = compose("What about the troops?", [passage(BORDER)], seen=first.citations)
     assert first.text.startswith("Roughly 5,000 troops")
+    said = first.citations[0].quote.split(" The troops")[0]
+    seen = first.citations[0].model_copy(update={"end": first.citations[0].start + len(said)})
+    again = compose("What about the troops?", [passage(BORDER)], seen=[seen])
     assert again.text.startswith("The troops focus on surveillance")  # the unseen one first
 
 
