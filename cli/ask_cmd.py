@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import click
 
@@ -57,7 +59,7 @@ def build_filters(
     )
 
 
-def filter_options(func: click.decorators.FC) -> click.decorators.FC:
+def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--since / --until / --source / --as-of, shared by `ask` and `chat`."""
     func = click.option("--as-of", "as_of", help="Answer as of this day (YYYY-MM-DD).")(func)
     func = click.option(

@@ -80,11 +80,10 @@ def chat(
     interactive = sys.stdin.isatty()
     if interactive:
         click.echo(HELP)
-    stdin = click.get_text_stream("stdin")
     while True:
         if interactive:
             click.echo("> ", nl=False)
-        line = stdin.readline()
+        line = sys.stdin.readline()  # line by line, so piped input works too
         if not line:  # end of input
             break
         if not line.strip():

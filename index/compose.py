@@ -67,6 +67,8 @@ def weighted_terms(question: str, *, focus: str | None = None) -> dict[str, floa
 
 @dataclass(frozen=True)
 class QuestionKind:
+    """What the question asks for: a number, a date, the current state of things."""
+
     wants_number: bool
     wants_date: bool
     about_now: bool
