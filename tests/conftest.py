@@ -9,6 +9,7 @@ import pytest
 
 from index.embeddings import OnnxMiniLMEmbedding
 from index.settings import Settings, load_settings
+from ingest.pipeline import ingest_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "articles"
@@ -25,3 +26,15 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settin
     """Settings on a fresh data dir, ignoring any `.env` of the developer."""
     monkeypatch.chdir(tmp_path)
     yield load_settings(newsdesk_data_dir=tmp_path / "data", fetch_allow_private=True)
+
+
+@pytest.fixture(scope="session")
+def sample_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a data dir holding the sample articles, ingested once per run."""
+    data = tmp_path_factory.mktemp("samples") / "data"
+    settings = load_settings(
+        _env_file=None, newsdesk_data_dir=data, answer_mode="extractive", relevance_floor=0.0
+    )
+    report = ingest_sources([str(SAMPLES)], settings=settings)
+    assert report.ok and len(report.new) == len(list(SAMPLES.glob("*.md"))), report.summary()
+    return settings

@@ -10,10 +10,7 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 from index.settings import Settings
-from tests import test_service
 from tests.test_service import BORDER_NOW
-
-sample_settings = test_service.sample_settings  # the session corpus fixture
 
 
 def run(

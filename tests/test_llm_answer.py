@@ -15,11 +15,8 @@ from index.llm_answer import LLMAnswerer, build_llm
 from index.models import Citation, Passage, Turn
 from index.service import Newsdesk, open_newsdesk
 from index.settings import Settings, load_settings
-from tests import test_service
 from tests.fake_openai import FakeOpenAI
 from tests.test_service import AS_OF, BORDER_NOW
-
-sample_settings = test_service.sample_settings  # the session corpus fixture
 
 TODAY = date(2025, 6, 1)
 INJECTION = (

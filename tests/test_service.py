@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -11,28 +10,11 @@ from index.catalog import Catalog
 from index.errors import QuestionError
 from index.models import Answer, Filters, Turn
 from index.service import Newsdesk, open_newsdesk
-from index.settings import Settings, load_settings
-from ingest.pipeline import ingest_sources
+from index.settings import Settings
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "articles"
 AS_OF = date(2025, 6, 1)
 BORDER_NOW = "frontier-ledger/2025/02/12/border-deployment-5000-troops"
 BORDER_JAN = "capitol-wire/2025/01/23/pentagon-1500-soldiers-border"
-_CORPUS: dict[str, Settings] = {}
-
-
-@pytest.fixture(scope="session")
-def sample_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of a data dir holding the sample articles (ingested once per run)."""
-    if "settings" not in _CORPUS:
-        data = tmp_path_factory.mktemp("samples") / "data"
-        settings = load_settings(
-            _env_file=None, newsdesk_data_dir=data, answer_mode="extractive", relevance_floor=0.0
-        )
-        report = ingest_sources([str(SAMPLES)], settings=settings)
-        assert report.ok and len(report.new) == 10, report.summary()
-        _CORPUS["settings"] = settings
-    return _CORPUS["settings"]
 
 
 @pytest.fixture(scope="session")
