@@ -124,6 +124,12 @@ class KeywordIndex:
         loaded = self._load()
         return None if loaded is None else loaded.generation
 
+    @property
+    def size(self) -> int:
+        """Chunks in the build in use."""
+        loaded = self._load()
+        return 0 if loaded is None else len(loaded.chunk_ids)
+
     def _load(self) -> _Loaded | None:
         # reading the pointer each time (microseconds) picks up a build made by another
         # process, e.g. `newsdesk ingest` while the bot is running

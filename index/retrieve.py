@@ -4,7 +4,8 @@ llama-index's `QueryFusionRetriever` refuses to build without an LLM (it wants o
 rewriting even with `num_queries=1`), and its fusion modes give rank-based or per-query
 min-max scores that mean nothing across questions. So fusion is done here, on absolute
 scales: the dense cosine as is, and BM25 squashed by `bm25 / (bm25 + BM25_HALF)`, weighted,
-plus a small recency prior measured from `as_of`. The weights were tuned on the RealTime QA
+then scaled up by a recency prior measured from `as_of` (multiplied, not added, so a fresh
+but unrelated story is not lifted over the floor). The weights were tuned on the RealTime QA
 dev questions (`bench/retrieval.py`); the result is a number in [0, 1] whose meaning does
 not depend on the question, which is what lets one `relevance_floor` decide "nothing
 relevant" for every question.
@@ -12,6 +13,7 @@ relevant" for every question.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,15 +33,18 @@ from index.store import ArticleStore
 
 Mode = Literal["dense", "bm25", "hybrid"]
 
-CANDIDATES = 60  # per retriever, before fusion
-DENSE_WEIGHT = 0.6
-BM25_HALF = 15.0  # BM25 score that maps to 0.5
-RECENCY_WEIGHT = 0.05
-RECENCY_HALF_LIFE_DAYS = 30.0
-WINDOW_BONUS = 0.03  # inside a soft window the question's wording points at
+CANDIDATES = 100  # per retriever, before fusion (the tuning used 100)
+DENSE_WEIGHT = 0.4
+BM25_HALF = 20.0  # BM25 score that maps to 0.5 in a collection of BM25_REF_CHUNKS chunks
+# BM25 scores grow with IDF, i.e. with log(collection size); scaling the half point the same
+# way keeps the fused score (and the floor) meaningful from ten articles to ten thousand
+BM25_REF_CHUNKS = 20_000
+RECENCY_WEIGHT = 0.5  # a story published on as_of scores up to 1.5 times an old one
+RECENCY_HALF_LIFE_DAYS = 7.0
+WINDOW_BONUS = 0.05  # inside a soft window the question's wording points at ("this week")
 MAX_PER_ARTICLE = 2
 # calibrated on the RealTime QA dev questions (see bench/retrieval.py and the report there)
-DEFAULT_RELEVANCE_FLOOR = 0.3
+DEFAULT_RELEVANCE_FLOOR = 0.35
 
 
 @dataclass
@@ -124,7 +129,8 @@ class Retriever:
             self._keyword(question, scoped, as_of, candidates, timings)
         t0 = time.perf_counter()
         rows = self.catalog.chunks_by_id(list(candidates))  # only committed chunks count
-        scored = _score(candidates, rows, mode, as_of, window)
+        half = BM25_HALF * math.log1p(self.keyword.size) / math.log1p(BM25_REF_CHUNKS)
+        scored = _score(candidates, rows, _component(mode, half), as_of, window)
         passages = [_passage(rows[c.chunk_id], c.score) for c in scored]
         passages, duplicates = _arrange(passages, top_k or self.settings.retrieve_top_k)
         timings.fuse_ms = _ms(t0)
@@ -200,13 +206,13 @@ def _recency(published: str | None, as_of: date, window: DateWindow | None) -> f
     return prior
 
 
-def _component(mode: Mode) -> Callable[[_Candidate, float], float]:
+def _component(mode: Mode, half: float) -> Callable[[_Candidate, float], float]:
     def dense(c: _Candidate, floor_cos: float) -> float:
         return max(c.dense if c.dense is not None else floor_cos, 0.0)
 
     def keyword(c: _Candidate, _: float) -> float:
         bm25 = c.bm25 or 0.0
-        return bm25 / (bm25 + BM25_HALF)
+        return bm25 / (bm25 + half) if bm25 > 0 else 0.0
 
     def hybrid(c: _Candidate, floor_cos: float) -> float:
         return DENSE_WEIGHT * dense(c, floor_cos) + (1 - DENSE_WEIGHT) * keyword(c, floor_cos)
@@ -217,7 +223,7 @@ def _component(mode: Mode) -> Callable[[_Candidate, float], float]:
 def _score(
     candidates: dict[str, _Candidate],
     rows: dict[str, Any],
-    mode: Mode,
+    component: Callable[[_Candidate, float], float],
     as_of: date,
     window: DateWindow | None,
 ) -> list[_Candidate]:
@@ -226,10 +232,9 @@ def _score(
     seen = [c.dense for c in visible if c.dense is not None]
     # a chunk BM25 found but dense did not rank scores at most the lowest dense hit
     floor_cos = min(seen) if seen else 0.0
-    component = _component(mode)
     for c in visible:
         prior = _recency(rows[c.chunk_id]["published"], as_of, window)
-        c.score = min(component(c, floor_cos) + prior, 1.0)
+        c.score = min(component(c, floor_cos) * (1.0 + prior), 1.0)
     return sorted(visible, key=lambda c: (-c.score, c.chunk_id))
 
 
