@@ -43,8 +43,10 @@ RECENCY_WEIGHT = 0.5  # a story published on as_of scores up to 1.5 times an old
 RECENCY_HALF_LIFE_DAYS = 7.0
 WINDOW_BONUS = 0.05  # inside a soft window the question's wording points at ("this week")
 MAX_PER_ARTICLE = 2
+# an article with a second matching passage is likelier about the topic than a lone hit
+SECOND_PASSAGE_WEIGHT = 0.2
 # calibrated on the RealTime QA dev questions (see bench/retrieval.py and the report there)
-DEFAULT_RELEVANCE_FLOOR = 0.35
+DEFAULT_RELEVANCE_FLOOR = 0.38
 
 
 @dataclass
@@ -234,8 +236,20 @@ def _score(
     floor_cos = min(seen) if seen else 0.0
     for c in visible:
         prior = _recency(rows[c.chunk_id]["published"], as_of, window)
-        c.score = min(component(c, floor_cos) * (1.0 + prior), 1.0)
+        c.score = component(c, floor_cos) * (1.0 + prior)
+    _add_article_support(visible, rows)
     return sorted(visible, key=lambda c: (-c.score, c.chunk_id))
+
+
+def _add_article_support(visible: list[_Candidate], rows: dict[str, Any]) -> None:
+    """Add SECOND_PASSAGE_WEIGHT x the article's second-best passage score (max pooling+)."""
+    per_article: dict[str, list[float]] = {}
+    for c in visible:
+        per_article.setdefault(rows[c.chunk_id]["article_id"], []).append(c.score)
+    for c in visible:
+        scores = sorted(per_article[rows[c.chunk_id]["article_id"]], reverse=True)
+        support = scores[1] if len(scores) > 1 else 0.0
+        c.score = min(c.score + SECOND_PASSAGE_WEIGHT * support, 1.0)
 
 
 def _passage(row: Any, score: float) -> Passage:
