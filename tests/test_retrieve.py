@@ -121,3 +121,22 @@ def test_an_explicit_floor_setting_wins(tmp_path: Path, retriever: Retriever) ->
         settings=load_settings(newsdesk_data_dir=tmp_path, relevance_floor=0.99),
     )
     assert strict.retrieve("Which street is getting protected bike lanes?", as_of=AS_OF) == []
+
+
+def test_uncommitted_vectors_are_invisible(retriever: Retriever) -> None:
+    # what a run killed between the Chroma write and the catalog commit leaves behind
+    from index.embeddings import embed_texts
+    from index.factory import build_chunker
+
+    ghost = Article(
+        id="ghost",
+        title="Zeppelin service resumes over the lake",
+        text="A passenger zeppelin service over the lake resumed on Tuesday after ten years.",
+        published=date(2024, 3, 5),
+        source="herald.example",
+    )
+    chunks = build_chunker(retriever.settings).chunk(ghost)
+    vectors = embed_texts(retriever.embed_model, [c.text for c in chunks])
+    retriever.store.write_vectors(ghost, chunks, vectors)
+    found = retriever.search("zeppelin service over the lake", as_of=AS_OF, mode="dense")
+    assert "ghost" not in articles(found.passages)
