@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import InvalidToken, TelegramError
@@ -20,6 +22,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import admin, callbacks, handlers
 from bot.access import AccessPolicy, RateLimiter
@@ -34,6 +37,8 @@ from index.settings import Settings
 
 logger = logging.getLogger(__name__)
 TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
+WEBHOOK_PATH = "telegram"  # the webhook server answers POST /telegram
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 SORRY = "Sorry, something went wrong while handling that. Please try again in a moment."
 
 
@@ -66,6 +71,7 @@ def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
         .base_file_url(file_url(settings.telegram_api_base_url))
         .concurrent_updates(True)
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .get_updates_request(TolerantUpdatesRequest(connection_pool_size=1))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -77,6 +83,35 @@ def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
                                     limiter=RateLimiter(settings.rate_limit_per_minute))
     add_handlers(app)
     return app
+
+
+class TolerantUpdatesRequest(HTTPXRequest):
+    """The getUpdates transport, keeping only the update_id of updates PTB cannot parse.
+
+    PTB parses a getUpdates batch in one go: a single update of a shape it does not know
+    fails the whole batch, the offset never moves past it, and the bot fetches the same batch
+    forever, answering nobody. An update reduced to its id is confirmed and skipped instead.
+    """
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        data = HTTPXRequest.parse_json_payload(payload)
+        if isinstance(data.get("result"), list):
+            updates = (readable_update(raw) for raw in data["result"])
+            data["result"] = [update for update in updates if update is not None]
+        return data
+
+
+def readable_update(raw: object) -> dict[str, Any] | None:
+    """`raw` if PTB can parse it, else just its update_id (None without a usable one)."""
+    update_id = raw.get("update_id") if isinstance(raw, dict) else None
+    try:
+        Update.de_json(copy.deepcopy(raw), None)  # type: ignore[arg-type]
+    except Exception as exc:  # PTB raises whatever the malformed JSON trips over
+        logger.warning("skipping update %s that could not be parsed (%s: %s)",
+                       update_id, type(exc).__name__, exc)
+        return {"update_id": update_id} if isinstance(update_id, int) else None
+    return raw  # type: ignore[return-value]
 
 
 def add_handlers(app: Application) -> None:
@@ -145,18 +180,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("could not tell the user about the error: %s", exc)
 
 
-def run_bot(settings: Settings, *, answerer: Answerer, log: AnswerLog) -> None:
+def webhook_options(settings: Settings, *, listen: str) -> dict[str, Any]:
+    """`run_webhook`/`Updater.start_webhook` arguments: where to listen, what to tell Telegram."""
+    secret = settings.telegram_webhook_secret
+    return {"listen": listen, "port": settings.telegram_webhook_port, "url_path": WEBHOOK_PATH,
+            "webhook_url": settings.telegram_webhook_url, "allowed_updates": ALLOWED_UPDATES,
+            "secret_token": secret.get_secret_value() if secret else None}
+
+
+def run_bot(settings: Settings, *, answerer: Answerer, log: AnswerLog,
+            listen: str = "0.0.0.0") -> None:
     """Run until interrupted: webhook mode if TELEGRAM_WEBHOOK_URL is set, else long polling."""
     app = build_application(settings, answerer=answerer, log=log)
-    allowed = [Update.MESSAGE, Update.CALLBACK_QUERY]
     try:
         if settings.telegram_webhook_url:
-            secret = settings.telegram_webhook_secret
-            app.run_webhook(
-                listen="0.0.0.0", port=settings.telegram_webhook_port, url_path="telegram",
-                webhook_url=settings.telegram_webhook_url, allowed_updates=allowed,
-                secret_token=secret.get_secret_value() if secret else None)
+            app.run_webhook(**webhook_options(settings, listen=listen))
         else:
-            app.run_polling(allowed_updates=allowed)
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         raise BotTokenError("Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized)") from None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import socket
 import threading
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 from telegram.ext import Application, BaseRateLimiter
 
 from bot.answer_log import AnswerLog
-from bot.app import build_application
+from bot.app import build_application, webhook_options
 from index.errors import QuestionError
 from index.models import Answer, Citation, Filters, Timings, Turn
 from index.service import Answerer
@@ -124,21 +126,72 @@ def bot_settings(standin: TelegramStandin, data_dir: Path, **overrides: Any) -> 
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, answerer: Answerer, *,
+async def started_bot(settings: Settings, answerer: Answerer, *,
                       rate_limiter: BaseRateLimiter | None = None) -> AsyncIterator[Application]:
-    """The real bot, long-polling the stand-in, for the duration of the block."""
+    """The real bot, started (as `run_polling`/`run_webhook` would) but not yet fetching updates."""
     log = AnswerLog(settings.log_db_path)
     app = build_application(settings, answerer=answerer, log=log, rate_limiter=rate_limiter)
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1)
     try:
         yield app
     finally:
-        await app.updater.stop()
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
         await app.stop()
         await app.shutdown()
         log.close()
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, answerer: Answerer, *,
+                      rate_limiter: BaseRateLimiter | None = None) -> AsyncIterator[Application]:
+    """The real bot, long-polling the stand-in, for the duration of the block."""
+    async with started_bot(settings, answerer, rate_limiter=rate_limiter) as app:
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        yield app
+
+
+@asynccontextmanager
+async def running_webhook_bot(settings: Settings,
+                              answerer: Answerer) -> AsyncIterator[Application]:
+    """The real bot serving its webhook on 127.0.0.1 (options as `run_bot` passes them)."""
+    async with started_bot(settings, answerer) as app:
+        assert app.updater is not None
+        options = webhook_options(settings, listen="127.0.0.1")
+        await asyncio.wait_for(app.updater.start_webhook(**options), timeout=10)
+        yield app
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def standin_in_thread() -> Iterator[TelegramStandin]:
+    """The stand-in on an event loop of its own, for code that runs its own loop (`run_bot`)."""
+    loop = asyncio.new_event_loop()
+    standin = TelegramStandin()
+    ready = threading.Event()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(standin.start())
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(5), "the stand-in did not start"
+    try:
+        yield standin
+    finally:
+        asyncio.run_coroutine_threadsafe(standin.stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)

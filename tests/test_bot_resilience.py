@@ -6,6 +6,7 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -244,3 +245,27 @@ async def test_chat_allowlist(standin: TelegramStandin, tmp_path: Path) -> None:
     assert private.text == "Sorry, this bot is private."
     assert standin.sent_to(-1002) == []
     assert [c["question"] for c in answerer.calls] == ["wind farm?"]
+
+
+UNEXPECTED_SHAPES: dict[str, dict[str, Any]] = {
+    "unknown-kind": {"business_message_v9": {"id": 1}},
+    "message-not-an-object": {"message": "oops"},
+    "message-missing-fields": {"message": {"message_id": 1}},
+}
+
+
+@pytest.mark.parametrize("update", UNEXPECTED_SHAPES.values(), ids=UNEXPECTED_SHAPES.keys())
+async def test_update_of_unexpected_shape_does_not_stop_polling(
+    standin: TelegramStandin, tmp_path: Path, update: dict[str, Any]
+) -> None:
+    answerer = ScriptedAnswerer()
+    async with running_bot(bot_settings(standin, tmp_path), answerer):
+        odd = await standin.push(update)
+        await standin.send_text(USER, USER, "bike lanes?")
+        [reply] = await standin.wait_for_sent(USER)
+        # the odd update is confirmed (offset moved past it), so it is not fetched forever
+        await standin.wait_until(lambda: any(
+            int(c.params.get("offset", 0) or 0) > odd["update_id"]
+            for c in standin.calls("getUpdates")))
+    assert "[1] City council approves new bike lanes" in reply.text
+    assert [c["question"] for c in answerer.calls] == ["bike lanes?"]

@@ -1,6 +1,6 @@
 """A local Bot API stand-in: real HTTP for python-telegram-bot, fake Telegram behind it.
 
-Tests inject updates (`send_text`, `press`) and read what the bot sent (`wait_for_sent`).
+Tests inject updates (`send_text`, `press`, `push`) and read what the bot sent (`wait_for_sent`).
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class TelegramStandin:
         self.state.chats[chat_id] = chat
         return chat
 
-    async def _push(self, update: dict[str, Any]) -> dict[str, Any]:
+    async def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue `update` (any shape) for getUpdates under the next update_id."""
         update["update_id"] = next(self.state._update_ids)
         self.state.updates.append(update)
         await self.state._notify()
@@ -66,6 +67,18 @@ class TelegramStandin:
     async def send_text(self, chat_id: int, user_id: int, text: str, *, kind: str = "private",
                         reply_to: Sent | None = None) -> dict[str, Any]:
         """A user writes `text` in a chat; returns the injected message."""
+        message = self.text_message(chat_id, user_id, text, kind=kind, reply_to=reply_to)
+        await self.push({"message": message})
+        return message
+
+    def text_update(self, chat_id: int, user_id: int, text: str) -> dict[str, Any]:
+        """The update Telegram would POST to a webhook when a user writes `text`."""
+        return {"update_id": next(self.state._update_ids),
+                "message": self.text_message(chat_id, user_id, text)}
+
+    def text_message(self, chat_id: int, user_id: int, text: str, *, kind: str = "private",
+                     reply_to: Sent | None = None) -> dict[str, Any]:
+        """A message of a user writing `text` in a chat (not delivered)."""
         chat = self.state.chats.get(chat_id) or self.chat(chat_id, kind)
         message: dict[str, Any] = {
             "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
@@ -77,13 +90,12 @@ class TelegramStandin:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = self.state.message_json(reply_to)
-        await self._push({"message": message})
         return message
 
     async def press(self, sent: Sent, user_id: int, data: str) -> str:
         """A user taps the inline button with `data` under `sent`; returns the query id."""
         query_id = f"cq{next(self._message_ids)}"
-        await self._push({"callback_query": {
+        await self.push({"callback_query": {
             "id": query_id, "chat_instance": "ci",
             "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
             "message": self.state.message_json(sent), "data": data,

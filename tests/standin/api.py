@@ -81,6 +81,7 @@ class BotApiState:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    webhook: dict[str, Any] | None = None  # the parameters of the last setWebhook
 
     # ---- requests -----------------------------------------------------------------------
     async def handle(self, path: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -122,6 +123,14 @@ class BotApiState:
         return BOT_USER
 
     async def m_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook = None
+        return True
+
+    async def m_setWebhook(self, params: dict[str, Any]) -> Any:
+        if not params.get("url", "").startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided "
+                                "for webhook")
+        self.webhook = dict(params)
         return True
 
     async def m_setMyCommands(self, params: dict[str, Any]) -> Any:
@@ -142,6 +151,9 @@ class BotApiState:
         return True
 
     async def m_getUpdates(self, params: dict[str, Any]) -> Any:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is "
+                                "active; use deleteWebhook to delete the webhook first")
         offset = int(params.get("offset", 0) or 0)
         timeout = float(params.get("timeout", 0) or 0)
         if offset:
