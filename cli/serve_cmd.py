@@ -17,6 +17,12 @@ from index.settings import Settings
 def serve(settings: Settings) -> None:
     """Run the Telegram bot (long polling, or a webhook if TELEGRAM_WEBHOOK_URL is set)."""
     bot_token(settings)  # fail fast, before loading any model
+    if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
+        # without it anyone who finds the URL could post fake updates as any user
+        raise ConfigError(
+            "TELEGRAM_WEBHOOK_SECRET: required in webhook mode (any 1-256 characters "
+            "of A-Z, a-z, 0-9, _ and -)"
+        )
     answerer = open_newsdesk(settings)
     log = AnswerLog(settings.log_db_path)
     mode = f"webhook {settings.telegram_webhook_url}" if settings.telegram_webhook_url \

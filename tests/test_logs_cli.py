@@ -106,3 +106,11 @@ def test_serve_with_a_bad_token_is_a_clean_error(tmp_path: Path, token: str,
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert "not-a-token" not in result.output  # never echo the secret
+
+
+def test_serve_refuses_a_webhook_without_a_secret(tmp_path: Path) -> None:
+    env = {"NEWSDESK_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
+           "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram"}
+    result = CliRunner().invoke(cli, ["serve"], env=env)
+    assert result.exit_code == 1
+    assert "TELEGRAM_WEBHOOK_SECRET: required in webhook mode" in result.output
