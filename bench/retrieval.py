@@ -171,8 +171,9 @@ def pick_data_dir(requested: Path | None) -> Path:
 def main(data_dir: Path | None, limit: int | None, ingest: bool, ingest_only: bool) -> None:
     """Build (or reuse) the benchmark store and compare dense, BM25 and hybrid retrieval."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    settings = load_settings(newsdesk_data_dir=pick_data_dir(data_dir))
-    if ingest:
+    data_dir = pick_data_dir(data_dir)
+    settings = load_settings(newsdesk_data_dir=data_dir)
+    if ingest and data_dir != SHARED_STORE:  # the lead builds and owns the shared store
         build_store(settings, bench_order(read_articles(), gold_ids(), question_days(), limit))
     if ingest_only:
         return
