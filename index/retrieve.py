@@ -155,7 +155,8 @@ class Retriever:
         hits = self._nearest(vector, CANDIDATES * DENSE_OVERFETCH, None)
         rows = self.catalog.chunks_by_id([chunk_id for chunk_id, _ in hits])
         kept = [(cid, cos) for cid, cos in hits if cid in rows and _allowed(rows[cid], scoped)]
-        if len(kept) < CANDIDATES // 2:  # the filters are narrow: let Chroma apply them
+        truncated = len(hits) == CANDIDATES * DENSE_OVERFETCH  # else: the whole collection
+        if truncated and len(kept) < CANDIDATES // 2:  # narrow filters: let Chroma apply them
             kept = self._nearest(vector, CANDIDATES, scoped)
         for chunk_id, cosine in kept[:CANDIDATES]:
             out.setdefault(chunk_id, _Candidate(chunk_id)).dense = cosine

@@ -140,3 +140,22 @@ def test_uncommitted_vectors_are_invisible(retriever: Retriever) -> None:
     retriever.store.write_vectors(ghost, chunks, vectors)
     found = retriever.search("zeppelin service over the lake", as_of=AS_OF, mode="dense")
     assert "ghost" not in articles(found.passages)
+
+
+def test_narrow_filters_fall_back_to_chromas_own_filter(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with a tiny over-fetch the unfiltered nearest chunks are both the ledger's rate stories,
+    # which the source filter removes; without the fallback nothing would be left
+    import index.retrieve as retrieve_module
+
+    monkeypatch.setattr(retrieve_module, "CANDIDATES", 2)
+    monkeypatch.setattr(retrieve_module, "DENSE_OVERFETCH", 1)
+    found = retriever.search(
+        "What did the central bank decide about interest rates?",
+        as_of=AS_OF,
+        filters=Filters(sources=["gazette.example"]),
+        mode="dense",
+    )
+    assert found.passages
+    assert {p.source for p in found.passages} == {"gazette.example"}
