@@ -172,8 +172,9 @@ def run_eval(
     report = summarize(mode, results, answers_from)
     if answerer is None:
         report.notes.append(
-            "index/service.py has no open_newsdesk yet: declines are retrieval below the "
-            "relevance floor, answer recall is over the retrieved passages"
+            "answering stack not used (--retrieval-only, or index/service.py has no "
+            "open_newsdesk): declines are retrieval below the relevance floor, answer recall "
+            "is over the retrieved passages"
         )
     return report
 
