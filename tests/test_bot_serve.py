@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,29 +10,14 @@ import pytest
 from bot.answer_log import AnswerLog
 from bot.app import file_url, run_bot
 from bot.errors import BotTokenError
-from tests.bot_helpers import ScriptedAnswerer, bot_settings
+from tests.bot_helpers import ScriptedAnswerer, bot_settings, standin_in_thread
 from tests.standin import TelegramStandin
 
 
 @pytest.fixture
 def threaded_standin() -> Iterator[TelegramStandin]:
-    loop = asyncio.new_event_loop()
-    standin = TelegramStandin()
-    ready = threading.Event()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(standin.start())
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    ready.wait(5)
-    yield standin
-    asyncio.run_coroutine_threadsafe(standin.stop(), loop).result(5)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
+    with standin_in_thread() as standin:
+        yield standin
 
 
 def test_a_token_telegram_rejects_is_a_clean_error(threaded_standin: TelegramStandin,
