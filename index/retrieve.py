@@ -49,9 +49,6 @@ WINDOW_BONUS = 0.05  # inside a soft window the question's wording points at ("t
 MAX_PER_ARTICLE = 2
 # an article with a second matching passage is likelier about the topic than a lone hit
 SECOND_PASSAGE_WEIGHT = 0.2
-# calibrated on RealTime QA (8,022 articles): the best passage of every one of the 121 dev
-# questions scores >= 0.427, while 16 of 20 off-topic questions stay below 0.38
-DEFAULT_RELEVANCE_FLOOR = 0.38
 
 
 @dataclass
@@ -166,13 +163,7 @@ class Retriever:
     def _nearest(self, vector: Any, top_k: int, scoped: Filters | None) -> list[tuple[str, float]]:
         if scoped is not None:
             return self.store.query(vector, top_k=top_k, filters=scoped)
-        # the collection itself: llama-index's query builds a node per hit (~0.2 ms each)
-        result = self.store.vector_store.client.query(
-            query_embeddings=[[float(x) for x in vector]],
-            n_results=top_k,
-            include=["distances"],
-        )
-        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+        return self.store.nearest(vector, top_k=top_k)
 
     def _keyword(
         self,
@@ -191,14 +182,8 @@ class Retriever:
 
 
 def relevance_floor(settings: Settings) -> float:
-    """`RELEVANCE_FLOOR` when set, else the calibrated default.
-
-    `Settings.relevance_floor` defaults to 0.0, which would never decline; until that default
-    carries the calibrated value, an unset floor means "use the calibrated one".
-    """
-    if "relevance_floor" in settings.model_fields_set:
-        return settings.relevance_floor
-    return DEFAULT_RELEVANCE_FLOOR
+    """The fused score below which a passage does not count as relevant (`RELEVANCE_FLOOR`)."""
+    return settings.relevance_floor
 
 
 def _allowed(row: Any, scoped: Filters) -> bool:

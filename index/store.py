@@ -125,6 +125,18 @@ class ArticleStore:
     def count_vectors(self) -> int:
         return int(self._collection.count())
 
+    def nearest(self, vector: Sequence[float], *, top_k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine) of the nearest chunks, unfiltered, best first.
+
+        Asks the collection directly: llama-index's `query` rebuilds a node from the stored
+        metadata for every hit (~0.2 ms each, 20 ms per 100 candidates), which retrieval
+        does not need since it reads chunk rows from the catalog.
+        """
+        result = self._collection.query(
+            query_embeddings=[[float(x) for x in vector]], n_results=top_k, include=["distances"]
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+
     def query(
         self, vector: Sequence[float], *, top_k: int, filters: Filters | None = None
     ) -> list[tuple[str, float]]:
