@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import statistics
@@ -18,6 +17,7 @@ import click
 from cli.main import pass_settings
 from index.errors import ConfigError
 from index.retrieve import Mode, Retriever, open_retriever
+from index.service import Newsdesk, open_newsdesk
 from index.settings import Settings
 
 RANK_DEPTH = 10  # articles scored per question (Hits@10, MRR@10)
@@ -39,6 +39,8 @@ class QuestionResult:
     declined: bool
     answer_found: bool | None  # None when the line has no `answer`
     latency_ms: float
+    # the answer text and its quotes alone, without the rest of the cited passages
+    answer_in_quotes: bool | None = None
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Report:
     mrr_at_10: float
     declined: float
     answer_recall: float | None
+    answer_recall_quotes: float | None
     latency_p50_ms: float
     latency_p95_ms: float
     answers_from: str
@@ -119,6 +122,7 @@ def summarize(mode: str, results: list[QuestionResult], answers_from: str) -> Re
     n = max(len(results), 1)
     ranks = [r.rank for r in results]
     with_answer = [r.answer_found for r in results if r.answer_found is not None]
+    in_quotes = [r.answer_in_quotes for r in results if r.answer_in_quotes is not None]
     latencies = [r.latency_ms for r in results]
     return Report(
         mode=mode,
@@ -129,64 +133,63 @@ def summarize(mode: str, results: list[QuestionResult], answers_from: str) -> Re
         mrr_at_10=sum(1.0 / k for k in ranks if k is not None) / n,
         declined=sum(r.declined for r in results) / n,
         answer_recall=sum(with_answer) / len(with_answer) if with_answer else None,
+        answer_recall_quotes=sum(in_quotes) / len(in_quotes) if in_quotes else None,
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
         latency_p95_ms=percentile(latencies, 0.95),
         answers_from=answers_from,
     )
 
 
-def _open_answerer(settings: Settings) -> Any | None:
-    """The answering stack, if `index/service.py` provides `open_newsdesk` yet."""
-    try:
-        service = importlib.import_module("index.service")
-    except ImportError:
-        return None
-    opener = getattr(service, "open_newsdesk", None)
-    return opener(settings) if opener is not None else None
-
-
 def evaluate_one(
-    item: EvalQuestion, retriever: Retriever, answerer: Any | None, mode: Mode
+    item: EvalQuestion, retriever: Retriever, answerer: Newsdesk | None, mode: Mode
 ) -> QuestionResult:
     as_of = item.day or date.today()
     found = retriever.search(item.question, as_of=as_of, top_k=PASSAGES_FOR_RANKING, mode=mode)
     rank = article_rank(distinct_articles(found.passages), item)
-    if answerer is not None:
-        answer = answerer.answer(item.question, as_of=as_of)
-        declined = bool(answer.declined)
-        texts = [answer.text] + [c.quote for c in answer.citations]
-    else:
-        declined = found.below_floor
+    if answerer is None:
         shown = found.passages[: retriever.settings.retrieve_top_k]
-        texts = [] if declined else [p.text for p in shown if p.score >= found.floor]
-    answer_found = None if item.answer is None else contains_answer(item.answer, texts)
-    return QuestionResult(rank, declined, answer_found, found.timings.total_ms)
+        texts = [] if found.below_floor else [p.text for p in shown if p.score >= found.floor]
+        found_answer = None if item.answer is None else contains_answer(item.answer, texts)
+        return QuestionResult(rank, found.below_floor, found_answer, found.timings.total_ms)
+    answer = answerer.answer(item.question, as_of=as_of)
+    cited = {c.chunk_id for c in answer.citations}
+    passages = [p.text for p in answer.passages if p.chunk_id in cited]
+    quotes = [c.quote for c in answer.citations]
+    if item.answer is None:
+        found_answer = in_quotes = None
+    else:
+        found_answer = contains_answer(item.answer, [answer.text, *passages])
+        in_quotes = contains_answer(item.answer, [answer.text, *quotes])
+    return QuestionResult(
+        rank, answer.declined, found_answer, answer.timings.total_ms, in_quotes
+    )
 
 
 def run_eval(
-    items: list[EvalQuestion], retriever: Retriever, *, mode: Mode, answerer: Any | None
+    items: list[EvalQuestion], retriever: Retriever, *, mode: Mode, answerer: Newsdesk | None
 ) -> Report:
     evaluate_one(items[0], retriever, None, mode)  # warm up: model sessions, caches, mmaps
     results = [evaluate_one(item, retriever, answerer, mode) for item in items]
-    answers_from = "answers" if answerer is not None else "retrieved passages"
+    answers_from = "answer + cited passages" if answerer is not None else "retrieved passages"
     report = summarize(mode, results, answers_from)
     if answerer is None:
         report.notes.append(
-            "answering stack not used (--retrieval-only, or index/service.py has no "
-            "open_newsdesk): declines are retrieval below the relevance floor, answer recall "
-            "is over the retrieved passages"
+            "answering skipped (--retrieval-only): declines are retrieval below the relevance "
+            "floor, answer recall is over the retrieved passages, latency is retrieval only"
         )
     return report
 
 
 def render(report: Report) -> str:
     recall = "n/a" if report.answer_recall is None else f"{report.answer_recall:.3f}"
+    if report.answer_recall_quotes is not None:
+        recall += f" (answer + quotes only: {report.answer_recall_quotes:.3f})"
     lines = [
         f"mode: {report.mode}   questions: {report.questions}",
         f"Hits@1 {report.hits_at_1:.3f}   Hits@5 {report.hits_at_5:.3f}   "
         f"Hits@10 {report.hits_at_10:.3f}   MRR@10 {report.mrr_at_10:.3f}",
         f"declined {report.declined:.3f}   answer recall ({report.answers_from}) {recall}",
-        f"retrieval latency p50 {report.latency_p50_ms:.1f} ms   "
+        f"latency p50 {report.latency_p50_ms:.1f} ms   "
         f"p95 {report.latency_p95_ms:.1f} ms",
     ]
     return "\n".join(lines + [f"note: {n}" for n in report.notes])
@@ -206,7 +209,7 @@ def eval_command(
     if not items:
         raise ConfigError(f"{file}: no questions")
     retriever = open_retriever(settings)
-    answerer = None if retrieval_only else _open_answerer(settings)
+    answerer = None if retrieval_only else open_newsdesk(settings)
     started = time.perf_counter()
     report = run_eval(items, retriever, mode=mode, answerer=answerer)  # type: ignore[arg-type]
     if as_json:

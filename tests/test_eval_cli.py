@@ -89,3 +89,15 @@ def test_answer_matching_ignores_case_quotes_and_punctuation() -> None:
     assert normalize("“Squid Game”!") == "squid game"
     assert contains_answer("'Squid Game'", ["Netflix renewed Squid Game, it said."])
     assert not contains_answer("Squid Game", ["Netflix renewed a game show."])
+
+
+def test_eval_with_answers_scores_the_composed_answers(gold_file: Path) -> None:
+    result = CliRunner().invoke(cli, ["eval", str(gold_file), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["answers_from"] == "answer + cited passages"
+    assert report["hits_at_1"] == 0.5
+    assert report["declined"] == 0.25, "only the Neptune question is declined"
+    assert 0.5 <= report["answer_recall"] <= 0.75, "the Neptune answer is never found"
+    assert report["answer_recall_quotes"] <= report["answer_recall"]
+    assert report["latency_p95_ms"] >= report["latency_p50_ms"] > 0
