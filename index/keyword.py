@@ -29,6 +29,8 @@ from index.models import Filters
 from index.store import date_number
 
 logger = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG on import, which would print build chatter to users
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 POINTER = "CURRENT"
 META = "meta.json"
