@@ -132,9 +132,12 @@ class Ingestor:
 
     def _write_round(self, round_: list[_Pending], report: IngestReport) -> None:
         vectors = self._vectors_for(round_, report)
-        for pending in round_:
-            rows = np.stack([vectors[content_hash(c.text)] for c in pending.chunks])
-            self.store.write_vectors(pending.article, pending.chunks, rows)
+        self.store.write_many(
+            [
+                (p.article, p.chunks, np.stack([vectors[content_hash(c.text)] for c in p.chunks]))
+                for p in round_
+            ]
+        )
         for pending in round_:
             self.store.catalog.commit_article(pending.article, pending.chunks)
 
