@@ -14,83 +14,28 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from index.citations import (
-    WORD,
-    CitationNumbers,
-    add_marker,
-    make_citation,
-    sentence_bounds,
-    terms,
-)
+from index.citations import CitationNumbers, add_marker, make_citation, terms
 from index.models import Citation, Passage
+from index.sentences import (
+    Candidate,
+    QuestionKind,
+    base_score,
+    passage_candidates,
+    rarity_weights,
+    redundant,
+    sentences,
+    weighted_terms,
+)
 
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion"
-)
-_HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_HAS_DATE = re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b")
-_HAS_DAY = re.compile(rf"\b(?:{_DAYS}|yesterday|tomorrow|today)\b")
-_WANTS_NUMBER = re.compile(
-    r"\bhow (?:many|much|big|large|long|far|old|high)\b"
-    r"|\bwhat (?:number|percent|share|rate|price|cost|temperature)",
-    re.I,
-)
-_WANTS_DATE = re.compile(r"\bwhen\b|\bwhat (?:date|day|year|time)\b", re.I)
-_WANTS_CURRENT = re.compile(
-    r"\b(?:now|currently|current|at the moment|today|so far|latest|still|how many)\b", re.I
-)
-TOPIC_DISCOUNT = 0.6
+__all__ = ["Composition", "ExtractiveComposer", "QuestionKind", "decline_text", "long_date"]
+
+RUNNER_UP = 0.65  # a second or third sentence scores at least this share of the best one
+OTHER_SOURCE = 0.85  # ... this share if it is from a passage not quoted yet
+GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
 # sentence openers that read fine in lower case after "As of <date>, "
 _LOWERABLE_START = re.compile(
     r"^(?:The|A|An|About|Roughly|Around|Some|Nearly|More|Only|There|It|Its|Most|Almost)\b"
 )
-
-
-def weighted_terms(question: str, *, focus: str | None = None) -> dict[str, float]:
-    """Question terms with weights: names and numbers count double, `focus` terms too.
-
-    `focus` is the user's own words when `question` is a follow-up made standalone: what
-    they just asked matters more than the topic carried over from earlier turns.
-    """
-    weights: dict[str, float] = {}
-    for i, match in enumerate(WORD.finditer(question)):
-        token = match.group()
-        for term in terms(token):
-            is_name = (i > 0 and token[0].isupper()) or token.isupper() or token[0].isdigit()
-            weights[term] = max(weights.get(term, 0.0), 2.0 if is_name else 1.0)
-    for term in terms(focus or "") & weights.keys():
-        weights[term] *= 2.0
-    return weights
-
-
-@dataclass(frozen=True)
-class QuestionKind:
-    """What the question asks for: a number, a date, the current state of things."""
-
-    wants_number: bool
-    wants_date: bool
-    about_now: bool
-
-    @classmethod
-    def of(cls, question: str) -> QuestionKind:
-        return cls(
-            wants_number=bool(_WANTS_NUMBER.search(question)),
-            wants_date=bool(_WANTS_DATE.search(question)),
-            about_now=bool(_WANTS_CURRENT.search(question)),
-        )
-
-
-@dataclass
-class Candidate:
-    passage: Passage
-    start: int  # offsets into passage.text
-    end: int
-    terms: set[str]
-    own: float  # weighted share of the question's terms in the sentence itself
-    coverage: float  # ... counting the article's title as context
-    score: float = 0.0
 
 
 @dataclass
@@ -122,8 +67,8 @@ class ExtractiveComposer:
         self,
         *,
         relevance_floor: float,
-        max_sentences: int = 2,
-        min_coverage: float = 0.5,
+        max_sentences: int = 3,
+        min_coverage: float = 0.2,
     ) -> None:
         self.relevance_floor = relevance_floor
         self.max_sentences = max_sentences
@@ -145,62 +90,59 @@ class ExtractiveComposer:
         """
         kind = QuestionKind.of(question)
         relevant = [p for p in passages if p.score >= self.relevance_floor]
-        wanted = _weigh_unknown(weighted_terms(question, focus=focus), relevant)
-        needed = terms(focus or "") & wanted.keys()
+        asked = weighted_terms(question, focus=focus)
+        needed = terms(focus or "") & asked.keys()
         candidates = [
-            c
-            for c in self._score(wanted, kind, relevant, seen or [])
-            if c.coverage >= self.min_coverage and _mentions_any(c, needed)
+            c for c in self._score(asked, kind, relevant, seen or []) if _mentions_any(c, needed)
         ]
-        chosen = self._select(candidates, kind)
-        if not chosen:
+        if not any(_covers(asked, c) >= self.min_coverage for c in candidates[:GATE_DEPTH]):
             return Composition(text=decline_text(focus or question), declined=True)
-        return _render(chosen, kind, numbers)
+        return _render(self._select(candidates, kind), kind, numbers)
 
     def _score(
         self,
-        wanted: dict[str, float],
+        asked: dict[str, float],
         kind: QuestionKind,
         passages: list[Passage],
         seen: list[Citation],
     ) -> list[Candidate]:
         """Every sentence of every passage, scored, best first."""
-        if not wanted:
+        if not asked:
             return []
-        newest = max((p.published for p in passages if p.published), default=None)
-        names = {t for t, w in wanted.items() if w >= 2.0}
-        out = []
+        split = []
         for passage in passages:
-            title_terms = terms(passage.title)
-            # what the title already names is the topic; the rest is the specific ask
-            weights = {
-                t: w * (TOPIC_DISCOUNT if t in title_terms else 1.0) for t, w in wanted.items()
-            }
-            total = sum(weights.values())
-            for start, end in _sentences(passage.text):
-                found = terms(passage.text[start:end])
-                own = sum(w for t, w in weights.items() if t in found) / total
-                ctx = sum(w for t, w in weights.items() if t in title_terms and t not in found)
-                cand = Candidate(passage, start, end, found, own, own + 0.75 * ctx / total)
-                cand.score = _base_score(cand, kind, names, newest, seen)
+            spans = sentences(passage.text)
+            split.append((passage, spans, [terms(passage.text[s:e]) for s, e in spans]))
+        titles = [terms(p.title) for p in passages if p.title]
+        wanted = rarity_weights(asked, [f for _, _, found in split for f in found], titles)
+        newest = max((p.published for p in passages if p.published), default=None)
+        out = []
+        for rank, (passage, spans, found) in enumerate(split):
+            for cand in passage_candidates(passage, rank, spans, found, wanted):
+                cand.score = base_score(cand, kind, asked, newest, seen)
                 out.append(cand)
         out.sort(key=lambda c: c.score, reverse=True)
         return out
 
     def _select(self, candidates: list[Candidate], kind: QuestionKind) -> list[Candidate]:
-        """The best sentence, plus close runners-up that add something."""
-        if not candidates:
-            return []
+        """The best sentence, plus close runners-up that add something.
+
+        A runner-up from a passage already quoted must be the sentence right before or after
+        the quote, so that the citation's one quote is exactly the sentences said.
+        """
         best = candidates[0]
         chosen = [best]
         if len(best.terms) < 6:  # a short lead-in ("Mexico has moved troops of its own.")
             chosen += _next_sentence(best)
         for cand in candidates[1:]:
-            if len(chosen) >= self.max_sentences or cand.score < 0.85 * best.score:
+            if len(chosen) >= self.max_sentences or cand.score < RUNNER_UP * best.score:
                 break
-            if cand.own < max(0.5, 0.8 * best.own):
+            quoted = [c for c in chosen if c.passage.chunk_id == cand.passage.chunk_id]
+            if quoted and not _adjacent(cand, quoted):
                 continue
-            if any(_redundant(cand, other) for other in chosen):
+            if not quoted and cand.score < OTHER_SOURCE * best.score:
+                continue  # another source must be nearly as good to be cited too
+            if any(redundant(cand, other) for other in chosen):
                 continue
             if kind.about_now and cand.passage.article_id != best.passage.article_id:
                 continue  # an older report's figure would muddle "how many now"
@@ -208,70 +150,37 @@ class ExtractiveComposer:
         return chosen
 
 
+def _adjacent(cand: Candidate, quoted: list[Candidate]) -> bool:
+    """Is `cand` the sentence just before or just after the span `quoted` covers?"""
+    text = cand.passage.text
+    lo, hi = min(c.start for c in quoted), max(c.end for c in quoted)
+    if cand.end <= lo:
+        return not text[cand.end : lo].strip()
+    return cand.start >= hi and not text[hi : cand.start].strip()
+
+
 def _next_sentence(cand: Candidate) -> list[Candidate]:
     """The sentence after `cand` in its passage, if any, to complete a short one."""
-    for start, end in _sentences(cand.passage.text):
+    for start, end in sentences(cand.passage.text):
         if start >= cand.end:
             found = terms(cand.passage.text[start:end])
-            return [Candidate(cand.passage, start, end, found, cand.own, cand.coverage)]
+            return [Candidate(cand.passage, cand.rank, start, end, found, cand.own, cand.coverage)]
     return []
 
 
-def _weigh_unknown(wanted: dict[str, float], passages: list[Passage]) -> dict[str, float]:
-    """Terms that no retrieved passage mentions weigh double: the articles lack that topic."""
-    known: set[str] = set()
-    for passage in passages:
-        known |= terms(passage.title) | terms(passage.text)
-    return {t: w if t in known else 2.0 * w for t, w in wanted.items()}
+def _covers(asked: dict[str, float], cand: Candidate) -> float:
+    """Share of the question's (unweighted by rarity) terms in the sentence or its title.
+
+    The relevance gate: the retriever's floor has judged the passage relevant; this only
+    catches a sentence that shares (almost) nothing with the question.
+    """
+    found = cand.terms | terms(cand.passage.title)
+    return sum(w for t, w in asked.items() if t in found) / sum(asked.values())
 
 
 def _mentions_any(cand: Candidate, needed: set[str]) -> bool:
     """A follow-up must be answered on its own terms, not only the carried-over topic."""
     return not needed or bool(needed & (cand.terms | terms(cand.passage.title)))
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in sentence_bounds(text) if len(text[s:e].split()) >= 4]
-
-
-def _base_score(
-    cand: Candidate,
-    kind: QuestionKind,
-    names: set[str],
-    newest: date | None,
-    seen: list[Citation],
-) -> float:
-    text = cand.passage.text[cand.start : cand.end]
-    score = cand.coverage + 0.15 * min(max(cand.passage.score, 0.0), 1.0)
-    if kind.wants_number and _HAS_NUMBER.search(text):
-        score += 0.15
-    if kind.wants_date and _HAS_DATE.search(text):
-        score += 0.15
-    elif kind.wants_date and _HAS_DAY.search(text):
-        score += 0.05
-    if cand.passage.start + cand.start == 0:
-        score += 0.03  # a news lead states the main fact most directly
-    if names & terms(" ".join(text.split()[:5])):
-        score += 0.08  # what the question names is the sentence's subject
-    if kind.about_now and newest and cand.passage.published == newest:
-        score += 0.1
-    if _already_quoted(cand, seen):
-        score -= 0.3  # a follow-up wants what was not said yet
-    return score
-
-
-def _already_quoted(cand: Candidate, seen: list[Citation]) -> bool:
-    start = cand.passage.start + cand.start
-    end = cand.passage.start + cand.end
-    return any(
-        c.article_id == cand.passage.article_id and c.start < end and start < c.end for c in seen
-    )
-
-
-def _redundant(a: Candidate, b: Candidate) -> bool:
-    """Near-duplicate sentences (e.g. two outlets reporting the same fact)."""
-    smaller = min(len(a.terms), len(b.terms))
-    return smaller > 0 and len(a.terms & b.terms) / smaller >= 0.5
 
 
 def _render(chosen: list[Candidate], kind: QuestionKind, numbers: CitationNumbers) -> Composition:

@@ -150,11 +150,13 @@ def _ms(since: float) -> float:
 
 def open_newsdesk(settings: Settings) -> Newsdesk:
     """A `Newsdesk` wired from settings: store, embeddings, keyword index, retriever, answerer."""
-    from index.retrieve import open_retriever
+    from index.retrieve import open_retriever, relevance_floor
 
     return Newsdesk(
         retriever=open_retriever(settings),
-        composer=ExtractiveComposer(relevance_floor=settings.relevance_floor),
+        # the retriever's calibrated floor decides "is anything relevant"; the composer
+        # then only picks sentences, declining when none shares much with the question
+        composer=ExtractiveComposer(relevance_floor=relevance_floor(settings)),
         llm_answerer=_llm_answerer(settings),
         settings=settings,
     )

@@ -32,9 +32,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settin
 def sample_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of a data dir holding the sample articles, ingested once per run."""
     data = tmp_path_factory.mktemp("samples") / "data"
-    settings = load_settings(
-        _env_file=None, newsdesk_data_dir=data, answer_mode="extractive", relevance_floor=0.0
-    )
+    settings = load_settings(_env_file=None, newsdesk_data_dir=data, answer_mode="extractive")
     report = ingest_sources([str(SAMPLES)], settings=settings)
     assert report.ok and len(report.new) == len(list(SAMPLES.glob("*.md"))), report.summary()
     return settings

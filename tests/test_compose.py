@@ -123,3 +123,34 @@ def test_follow_up_heuristic_carries_the_topic() -> None:
     assert heuristic_standalone("What did Valdoria's bank do?", history) == (
         "What did Valdoria's bank do?"
     )
+
+
+TABLET = (
+    "Which company will make the first folding tablet with a two-day battery? "
+    "The device goes on sale in March for $899. "
+    "Harlow Instruments unveiled the Skylark, a folding tablet with a two-day battery, on Tuesday. "
+    "Analysts expect strong demand."
+)
+
+
+def test_a_long_quiz_question_gets_the_sentence_naming_the_answer() -> None:
+    tablet = passage(TABLET).model_copy(update={"title": "Harlow Instruments unveils Skylark"})
+    question = (
+        "Amid slumping gadget sales and rising component costs, which company unveiled "
+        "a folding tablet with a two-day battery this week?"
+    )
+    result = compose(question, [tablet, passage(BORDER, n=2, score=0.45)])
+    assert not result.declined
+    first = result.text.split(" [1]")[0]
+    assert first.startswith("Harlow Instruments unveiled the Skylark")
+    assert "Which company" not in result.text  # a question in the article answers nothing
+    assert [c.article_id for c in result.citations] == ["a1"]
+    assert result.citations[0].quote.startswith("Harlow Instruments unveiled")
+
+
+def test_an_extra_sentence_from_the_same_passage_is_adjacent_to_the_quote() -> None:
+    result = compose("How many troops are deployed and what do the troops focus on?",
+                     [passage(BORDER)])  # fmt: skip
+    (citation,) = result.citations
+    assert citation.quote == BORDER[BORDER.index("Roughly") :]
+    assert result.text.count("[1]") == 2
