@@ -155,11 +155,12 @@ def test_build_llm_per_mode() -> None:
 
 # -- through the Newsdesk, on the sample corpus ---------------------------------------------
 def cite_the_source_saying(fact: str) -> Callable[[dict[str, Any]], str]:
-    """A scripted model that reads its prompt and cites the source containing `fact`."""
+    """A scripted model that reads its prompt and cites the source whose text has `fact`."""
 
     def reply(body: dict[str, Any]) -> str:
         user = body["messages"][-1]["content"]
-        number = re.findall(r'<source number="(\d+)"', user.split(fact)[0])[-1]
+        sources = re.findall(r'<source number="(\d+)"[^>]*>(.*?)</source>', user, re.DOTALL)
+        number = next(n for n, text in sources if fact in text)
         return f"As of 12 February 2025, about 5,000 active-duty troops are there [{number}]."
 
     return reply
