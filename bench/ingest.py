@@ -50,7 +50,11 @@ def run_newsdesk(path: Path, data: Path) -> dict[str, float]:
     report = ingest_sources([str(path)], settings=settings)
     _, chunks = _catalog_counts(data)
     return {
-        "articles": len(report.new) + len(report.updated) + len(report.unchanged),
+        # every input article counts (both pipelines read the same ones), including those
+        # reported as failed because nothing but page furniture was left after cleaning
+        "articles": len(report.new) + len(report.updated) + len(report.unchanged)
+        + len(report.failed),
+        "stored": len(report.new) + len(report.updated) + len(report.unchanged),
         "chunks": chunks,
         "embedded": report.chunks_embedded,
     }

@@ -174,7 +174,7 @@ class OnnxMiniLMEmbedding(BaseEmbedding):
         **kwargs: Any,
     ) -> None:
         runtime = runtime or _default_runtime()
-        super().__init__(
+        super().__init__(  # type: ignore[call-arg]  # pydantic fields declared on this class
             model_name=MINILM_ID,
             embed_batch_size=embed_batch_size,
             threads=threads,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import BaseNode, TextNode
 from llama_index.core.vector_stores.types import (
     FilterOperator,
     MetadataFilter,
@@ -92,7 +92,7 @@ class ArticleStore:
 
     def write_many(self, items: Sequence[tuple[Article, list[Chunk], np.ndarray]]) -> None:
         """`write_vectors` for several articles in few Chroma calls (each call costs ~25 ms)."""
-        nodes = [
+        nodes: list[BaseNode] = [
             _to_node(article, version, chunk, vector)
             for article, chunks, vectors in items
             for version in [article.hash]
