@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from index.settings import Settings
 from tests.conftest import SAMPLES
+from tests.test_fetch import LocalSite, site  # noqa: F401 - fixture
 
 JSONL_ARTICLES = [
     {
@@ -83,3 +84,25 @@ def test_articles_list_show_delete(settings: Settings, tmp_path: Path) -> None:
     assert code == 0 and "deleted abc123" in out
     code, out = run(settings, "articles", "show", "abc123")
     assert code == 1 and "no article with id 'abc123'" in out and "Traceback" not in out
+
+
+def test_web_page_and_feed_are_stored_and_answerable(
+    settings: Settings, site: LocalSite  # noqa: F811
+) -> None:
+    env = {"NEWSDESK_DATA_DIR": str(settings.data_dir), "FETCH_ALLOW_PRIVATE": "true"}
+    runner = CliRunner()
+    sources = [site.url("/feed.rss"), site.url("/harbor-festival.html")]
+    result = runner.invoke(cli, ["ingest", *sources], env=env)
+    assert result.exit_code == 1, "the feed links one dead page"
+    assert "3 new, 0 updated, 0 unchanged, 1 failed" in result.output
+    assert f"{site.url('/missing.html')}: HTTP 404" in result.output
+
+    question = "What did organisers credit for the harbor festival's record crowd?"
+    result = runner.invoke(cli, ["ask", "--json", question], env=env)
+    answer = json.loads(result.output)
+    assert answer["citations"][0]["title"] == "Harbor festival draws record crowd"
+    assert "lantern parade" in answer["text"]
+
+    refused = runner.invoke(cli, ["ingest", site.url("/harbor-festival.html")],
+                            env={"NEWSDESK_DATA_DIR": str(settings.data_dir)})
+    assert refused.exit_code == 1 and "refusing private address 127.0.0.1" in refused.output
