@@ -32,7 +32,8 @@ _STOP_TEXT = """
     same say says she should so some such than that the their them then there these they this
     those through to too under until up very was we were what when where which while who whom
     why will with would you your yet currently today latest still anything tell know many much
-    happen happened thing things get got make made go going new news report reported don't doesn't didn't isn't aren't wasn't won't can't"""
+    happen happened thing things get got make made go going new news report reported don't
+    doesn't didn't isn't aren't wasn't won't can't"""
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 

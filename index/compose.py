@@ -20,6 +20,7 @@ from index.sentences import (
     Candidate,
     QuestionKind,
     base_score,
+    headline_names,
     passage_candidates,
     rarity_weights,
     redundant,
@@ -31,6 +32,7 @@ __all__ = ["Composition", "ExtractiveComposer", "QuestionKind", "decline_text", 
 
 RUNNER_UP = 0.65  # a second or third sentence scores at least this share of the best one
 OTHER_SOURCE = 0.85  # ... this share if it is from a passage not quoted yet
+NAMING_SHARE = 0.4  # a sentence naming the headline's subject scores at least this share
 GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
 # sentence openers that read fine in lower case after "As of <date>, "
 _LOWERABLE_START = re.compile(
@@ -97,7 +99,10 @@ class ExtractiveComposer:
         ]
         if not any(_covers(asked, c) >= self.min_coverage for c in candidates[:GATE_DEPTH]):
             return Composition(text=decline_text(focus or question), declined=True)
-        return _render(self._select(candidates, kind), kind, numbers)
+        chosen = self._select(candidates, kind)
+        if kind.wants_name and len(chosen) < self.max_sentences:
+            chosen = _naming(candidates, chosen, set(asked)) + chosen
+        return _render(chosen, kind, numbers)
 
     def _score(
         self,
@@ -157,6 +162,53 @@ def _adjacent(cand: Candidate, quoted: list[Candidate]) -> bool:
     if cand.end <= lo:
         return not text[cand.end : lo].strip()
     return cand.start >= hi and not text[hi : cand.start].strip()
+
+
+def _naming(
+    candidates: list[Candidate], chosen: list[Candidate], asked: set[str]
+) -> list[Candidate]:
+    """A sentence naming the headline's subject when the chosen ones do not: the sentence
+    the best one refers back to, or else a well-scored one (quoted first, as the answer)."""
+    best = chosen[0]
+    missing = headline_names(best.passage.title, asked) - set().union(*(c.terms for c in chosen))
+    if not missing:
+        return []
+    before = _antecedent(chosen, asked)
+    if before:
+        return before
+    for cand in candidates[1:GATE_DEPTH]:
+        if cand.score < NAMING_SHARE * best.score:
+            break
+        quoted = [c for c in chosen if c.passage.chunk_id == cand.passage.chunk_id]
+        if cand in chosen or (quoted and not _adjacent(cand, quoted)):
+            continue
+        if cand.terms & missing and not any(redundant(cand, c) for c in chosen):
+            return [cand]
+    return []
+
+
+def _antecedent(chosen: list[Candidate], asked: set[str]) -> list[Candidate]:
+    """The sentence just before `best`, when it names the headline's subject and `best` does not.
+
+    A best match often refers back ("the wildly popular South Korean show") to what the
+    sentence before names ("“Squid Game” is officially coming back."): quoting both keeps
+    the quote one contiguous span and puts the name in the answer.
+    """
+    best = chosen[0]
+    missing = headline_names(best.passage.title, asked) - best.terms
+    if not missing:
+        return []
+    text = best.passage.text
+    before = [(s, e) for s, e in sentences(text) if e <= best.start]
+    if not before or text[before[-1][1] : best.start].strip():
+        return []
+    start, end = before[-1]
+    if any(c.passage.chunk_id == best.passage.chunk_id and c.start == start for c in chosen):
+        return []
+    found = terms(text[start:end])
+    if not found & missing:
+        return []
+    return [Candidate(best.passage, best.rank, start, end, found, best.own, best.coverage)]
 
 
 def _next_sentence(cand: Candidate) -> list[Candidate]:

@@ -38,6 +38,7 @@ _WANTS_CURRENT = re.compile(
     r"\b(?:now|currently|current|at the moment|today|so far|latest|still|how many)\b", re.I
 )
 _WANTS_NAME = re.compile(r"\b(?:which|who|whom|whose|what|where)\b", re.I)
+_SOURCE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
 _NOT_A_NAME = frozenset(_MONTHS.lower().split("|") + _DAYS.lower().split("|"))
 TOPIC_DISCOUNT = 0.6  # a question word the title already names is the topic, not the ask
 TITLE_CONTEXT = 0.75  # a question word only the title has counts this much for the sentence
@@ -116,9 +117,9 @@ def headline_names(title: str, asked: set[str]) -> set[str]:
     """Names in the title the question lacks: a news headline names the story's subject,
     the usual answer to a quiz's "which company / which show"."""
     found = set()
-    for i, match in enumerate(WORD.finditer(title)):
+    for match in WORD.finditer(_SOURCE_SUFFIX.sub("", title)):
         token = match.group()
-        if (i > 0 and token[0].isupper()) or token[0].isdigit():
+        if token[0].isupper() or token[0].isdigit():
             found |= terms(token)
     return found - asked - _NOT_A_NAME
 

@@ -154,3 +154,17 @@ def test_an_extra_sentence_from_the_same_passage_is_adjacent_to_the_quote() -> N
     (citation,) = result.citations
     assert citation.quote == BORDER[BORDER.index("Roughly") :]
     assert result.text.count("[1]") == 2
+
+
+def test_the_sentence_naming_the_headline_subject_is_quoted_before_one_referring_back() -> None:
+    text = (
+        "“Squid Game” is officially coming back. Netflix announced Sunday that the wildly "
+        "popular South Korean show is green lit for a second season. Fans cheered online."
+    )
+    story = passage(text).model_copy(
+        update={"title": "'Squid Game': Netflix green lights season 2 - CNN"}
+    )
+    result = compose("Which wildly popular show was recently green lit for a new season?", [story])
+    (citation,) = result.citations
+    assert result.text.startswith("“Squid Game” is officially coming back [1].")
+    assert citation.quote == text[: text.index(" Fans")]
