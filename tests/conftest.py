@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,8 @@ import pytest
 from index.embeddings import OnnxMiniLMEmbedding
 from index.settings import Settings, load_settings
 from ingest.pipeline import ingest_sources
+from tests.bot_helpers import ScriptedAnswerer
+from tests.standin import TelegramStandin
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "articles"
@@ -36,3 +38,17 @@ def sample_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     report = ingest_sources([str(SAMPLES)], settings=settings)
     assert report.ok and len(report.new) == len(list(SAMPLES.glob("*.md"))), report.summary()
     return settings
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[TelegramStandin]:
+    """The local Bot API stand-in, on the test's event loop."""
+    server = await TelegramStandin().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def answerer() -> ScriptedAnswerer:
+    """A deterministic answerer for bot tests that are not about answering."""
+    return ScriptedAnswerer()

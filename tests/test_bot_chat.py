@@ -18,18 +18,6 @@ GROUP = -100200
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[TelegramStandin]:
-    server = await TelegramStandin().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def answerer() -> ScriptedAnswerer:
-    return ScriptedAnswerer()
-
-
-@pytest.fixture
 async def bot(standin: TelegramStandin, answerer: ScriptedAnswerer,
               tmp_path: Path) -> AsyncIterator[TelegramStandin]:
     async with running_bot(bot_settings(standin, tmp_path), answerer):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -31,13 +30,6 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = pipeline.ingest_sources([str(SAMPLES)], settings=settings)
     assert len(report.new) == len(list(SAMPLES.glob("*.md")))
     return data_dir
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[TelegramStandin]:
-    server = await TelegramStandin().start()
-    yield server
-    await server.stop()
 
 
 @pytest.mark.slow

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,6 @@ from tests.bot_helpers import ARTICLES, ScriptedAnswerer, bot_settings, citation
 from tests.standin import MAX_TEXT, TelegramStandin, parse_html
 
 USER, ADMIN, STRANGER = 601, 602, 603
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[TelegramStandin]:
-    server = await TelegramStandin().start()
-    yield server
-    await server.stop()
 
 
 async def test_follow_up_uses_history_that_survives_a_restart(

@@ -35,18 +35,6 @@ WIND_SOURCE = "[1] Harbour wind farm to power 200,000 homes — Coastal Herald, 
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[TelegramStandin]:
-    server = await TelegramStandin().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def answerer() -> ScriptedAnswerer:
-    return ScriptedAnswerer()
-
-
-@pytest.fixture
 async def webhook(standin: TelegramStandin, answerer: ScriptedAnswerer,
                   tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The bot in webhook mode, and an HTTP client pointed at its webhook server."""
