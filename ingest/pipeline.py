@@ -99,7 +99,9 @@ class Ingestor:
                 versions[pending.article.id] = pending.article.hash
             tick(len(round_))
         self.store.purge_stale()
-        if self.keyword is not None and (report.new or report.updated):
+        if self.keyword is not None:
+            # rebuilds only if the catalog changed since the last build, which includes
+            # articles committed by an earlier run that was killed before this step
             self.keyword.refresh(self.store.catalog)
         report.seconds = time.perf_counter() - started
         return report

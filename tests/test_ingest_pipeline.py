@@ -17,6 +17,7 @@ import pytest
 from index.embeddings import MINILM_MAX_TOKENS, OnnxMiniLMEmbedding, load_minilm_tokenizer
 from index.errors import ArticleNotFoundError, ConfigError, ModelMismatchError
 from index.factory import build_chunker, open_store
+from index.keyword import KeywordIndex
 from index.models import Article
 from index.settings import Settings, load_settings
 from index.store import ArticleStore
@@ -213,6 +214,10 @@ def test_kill_9_mid_run_leaves_no_half_article_and_rerun_completes(tmp_path: Pat
     assert len(store.catalog.versions()) == 40
     _, chunk_count = store.catalog.count()
     assert store.count_vectors() == chunk_count, "no leftover vectors of the killed run"
+    keyword = KeywordIndex(path=settings.keyword_dir)
+    hits = keyword.search("Alder council session item 0-1", top_k=3, filters=None, as_of=None)
+    assert hits and hits[0][0].startswith("art-0:"), "articles of the killed run are in BM25"
+    assert keyword.generation == store.catalog.generation()
 
 
 def test_reindex_swaps_in_vectors_of_the_new_model(
