@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,12 +93,19 @@ class Ingestor:
         self.store.purge_stale()  # finish what a killed run left behind
         versions = self.store.catalog.versions()
         tick = progress or (lambda n: None)
-        for round_ in _rounds(self._triage(items, versions, report, tick), ARTICLES_PER_ROUND):
-            self._write_round(round_, report)
-            for pending in round_:
-                (report.updated if pending.is_update else report.new).append(pending.article.id)
-                versions[pending.article.id] = pending.article.hash
-            tick(len(round_))
+        rounds = _rounds(self._triage(items, versions, report, tick), ARTICLES_PER_ROUND)
+        # Writing a round (Chroma, catalog) overlaps with embedding the next one: the model
+        # keeps both cores busy while the writes, mostly in Chroma's Rust code, run beside it.
+        # One write in flight at a time keeps rounds committed in order and memory bounded.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write") as writer:
+            in_flight: tuple[Future[None], list[_Pending]] | None = None
+            for round_ in rounds:
+                vectors = self._vectors_for(round_, report)
+                if in_flight is not None:
+                    self._finish(*in_flight, report, versions, tick)
+                in_flight = (writer.submit(self._write_round, round_, vectors), round_)
+            if in_flight is not None:
+                self._finish(*in_flight, report, versions, tick)
         self.store.purge_stale()
         if self.keyword is not None:
             # rebuilds only if the catalog changed since the last build, which includes
@@ -132,8 +140,8 @@ class Ingestor:
                 continue
             yield _Pending(item, chunks, is_update=item.id in versions)
 
-    def _write_round(self, round_: list[_Pending], report: IngestReport) -> None:
-        vectors = self._vectors_for(round_, report)
+    def _write_round(self, round_: list[_Pending], vectors: dict[str, np.ndarray]) -> None:
+        """Vectors to Chroma, then each article's new version committed in the catalog."""
         self.store.write_many(
             [
                 (p.article, p.chunks, np.stack([vectors[content_hash(c.text)] for c in p.chunks]))
@@ -142,6 +150,21 @@ class Ingestor:
         )
         for pending in round_:
             self.store.catalog.commit_article(pending.article, pending.chunks)
+
+    @staticmethod
+    def _finish(
+        write: Future[None],
+        round_: list[_Pending],
+        report: IngestReport,
+        versions: dict[str, str],
+        tick: Callable[[int], object],
+    ) -> None:
+        """Wait for a round's write (re-raising its error) and count its articles."""
+        write.result()
+        for pending in round_:
+            (report.updated if pending.is_update else report.new).append(pending.article.id)
+            versions[pending.article.id] = pending.article.hash
+        tick(len(round_))
 
     def _vectors_for(self, round_: list[_Pending], report: IngestReport) -> dict[str, np.ndarray]:
         """text hash → vector for every chunk of the round, embedding each text once."""
