@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from index.citations import CitationNumbers, add_marker, sentence_bounds, split_claims, terms
+from index.citations import CitationNumbers, add_marker, split_claims
 from index.compose import ExtractiveComposer, QuestionKind
 from index.followup import heuristic_standalone, key_terms, leans_on_history
 from index.models import Citation, Passage, Turn
+from index.text import sentence_spans, terms
 
 BORDER = (
     "Officials met on Tuesday. Roughly 5,000 troops are now deployed along the border, "
@@ -54,7 +55,8 @@ def test_the_newest_report_wins_a_question_about_now() -> None:
 def test_nothing_relevant_is_declined() -> None:
     result = compose("Who won the cricket world cup?", [passage(BORDER)])
     assert result.declined and not result.citations
-    assert result.text.startswith("The articles I have don't say.")
+    assert result.text.startswith("I have nothing on “cricket” in my articles")
+    assert "The closest I have: “Story 1” (Outlet, 12 February 2025)." in result.text
 
 
 def test_passages_below_the_floor_are_ignored() -> None:
@@ -78,8 +80,12 @@ def test_a_follow_up_does_not_repeat_what_was_quoted() -> None:
 
 
 def test_question_kinds() -> None:
-    assert QuestionKind.of("How many troops?") == QuestionKind(True, False, True)
-    assert QuestionKind.of("When will it land?") == QuestionKind(False, True, False)
+    assert QuestionKind.of("How many troops?") == QuestionKind("number", True)
+    assert QuestionKind.of("When will it land?") == QuestionKind("date", False)
+    assert QuestionKind.of("why are egg prices so high").wanted == "reason"
+    assert QuestionKind.of("where did the plane go down").wanted == "place"
+    assert QuestionKind.of("who's mexico's president").wanted == "name"
+    assert QuestionKind.of("did the fed raise rates again").wanted == "claim"
     assert QuestionKind.of("What is the situation currently?").about_now
 
 
@@ -105,8 +111,8 @@ def test_markers_and_claims() -> None:
     ]
 
 
-def test_sentence_bounds_keep_abbreviations() -> None:
-    spans = sentence_bounds(BORDER)
+def test_sentence_spans_keep_abbreviations() -> None:
+    spans = sentence_spans(BORDER)
     assert [BORDER[s:e] for s, e in spans][1].startswith("Roughly 5,000")
     assert len(spans) == 3  # "Gen." does not end a sentence
     assert {"troop", "5000", "general"} <= terms("5,000 troops, Gen. Guillot")
