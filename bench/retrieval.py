@@ -19,11 +19,10 @@ from pathlib import Path
 
 import click
 
-import cli.main  # noqa: F401  (registers the command modules before cli.eval_cmd loads)
-from cli.eval_cmd import Report, read_questions, run_eval
 from index.catalog import Catalog
 from index.chunking import ArticleChunker, minilm_token_offsets
 from index.embeddings import build_embed_model, embed_texts, model_identity
+from index.evaluate import Evaluation, Report, read_questions
 from index.keyword import KeywordIndex
 from index.models import Article
 from index.retrieve import Mode, open_retriever
@@ -121,7 +120,9 @@ def evaluate_modes(settings: Settings, questions: Path = QUESTIONS) -> list[Repo
     """Dense only, BM25 only and hybrid on the dev questions, each as of its question's day."""
     retriever = open_retriever(settings)
     items = read_questions(questions)
-    return [run_eval(items, retriever, mode=mode, answerer=None) for mode in MODES]
+    return [
+        Evaluation(retriever=retriever, answerer=None, mode=mode).run(items)[0] for mode in MODES
+    ]
 
 
 def keyword_timings(settings: Settings) -> str:

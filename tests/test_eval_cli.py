@@ -84,7 +84,7 @@ def test_eval_rejects_a_bad_line(gold_file: Path) -> None:
 
 def test_answer_matching_ignores_case_quotes_and_punctuation() -> None:
     # imported after cli.main, which registers the command modules
-    from cli.eval_cmd import contains_answer, normalize
+    from index.evaluate import contains_answer, normalize
 
     assert normalize("“Squid Game”!") == "squid game"
     assert contains_answer("'Squid Game'", ["Netflix renewed Squid Game, it said."])
