@@ -1,24 +1,28 @@
 """Extractive answering: the sentences of the retrieved passages that answer the question.
 
-Offline and cheap (no model call; ~1 ms for eight passages): sentences are scored by how
-much of the question they cover (the article's title counting as context), the passage's
-retrieval score, and whether they carry what the question asks for (a number, a date).
-Embedding each sentence was tried and dropped: MiniLM on a dozen sentences costs more
-than the whole latency budget.
-The best one to three become the answer, each cited `[n]` with its exact character span.
+Offline and cheap (no model call; a few ms for eight passages). Only articles that contain
+the question's subject (`index.grounding`: its names, places, years and rare words) may
+answer; when none does, the answer says so and names the closest stories. Their sentences
+are scored by how much of the question they cover (the article's title counting as
+context), the passage's retrieval score, and whether they offer what the question asks for
+(`index.asks`: a name, a number, a date, a place, a cause). Captions, credits, headings and
+list items are never quoted. The best one to three become the answer, each cited `[n]` with
+its exact character span, one citation per article.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from index.citations import CitationNumbers, add_marker, make_citation, terms
+from index.asks import QuestionKind
+from index.citations import CitationNumbers, add_marker, make_citation
+from index.grounding import missing_words
 from index.models import Citation, Passage
 from index.sentences import (
     Candidate,
-    QuestionKind,
     base_score,
     headline_names,
     passage_candidates,
@@ -27,6 +31,7 @@ from index.sentences import (
     sentences,
     weighted_terms,
 )
+from index.text import terms
 
 __all__ = ["Composition", "ExtractiveComposer", "QuestionKind", "decline_text", "long_date"]
 
@@ -34,6 +39,10 @@ RUNNER_UP = 0.65  # a second or third sentence scores at least this share of the
 OTHER_SOURCE = 0.85  # ... this share if it is from a passage not quoted yet
 NAMING_SHARE = 0.4  # a sentence naming the headline's subject scores at least this share
 GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
+CLOSEST = 2  # stories named when declining
+_TITLE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
+# the text of a stored article by id, to check the question's subject against all of it
+ArticleText = Callable[[str], str]
 # sentence openers that read fine in lower case after "As of <date>, "
 _LOWERABLE_START = re.compile(
     r"^(?:The|A|An|About|Roughly|Around|Some|Nearly|More|Only|There|It|Its|Most|Almost)\b"
@@ -54,12 +63,36 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def decline_text(question: str) -> str:
-    """The honest answer when no retrieved passage answers the question."""
+def decline_text(
+    question: str, *, missing: list[str] | None = None, closest: list[Passage] | None = None
+) -> str:
+    """The honest answer when nothing answers: what is lacking and the closest stories."""
     asked = " ".join(question.split()).rstrip("?.! ")
-    return (
-        f"The articles I have don't say. I found nothing that answers “{asked}”, so I won't guess."
-    )
+    if missing:
+        lead = "I have nothing on " + " ".join(f"“{w}”" for w in missing) + " in my articles"
+    else:
+        lead = f"I found nothing that answers “{asked}”"
+    stories = [_story(p) for p in closest or []]
+    if not stories:
+        return f"{lead}, so I won't guess."
+    return f"{lead}, so I won't guess. The closest I have: {'; '.join(stories)}."
+
+
+def _story(passage: Passage) -> str:
+    title = _TITLE_SUFFIX.sub("", passage.title).strip() or passage.source or "an untitled story"
+    day = long_date(passage.published) if passage.published else ""
+    where = [w for w in (passage.source, day) if w]
+    return f"“{title}” ({', '.join(where)})" if where else f"“{title}”"
+
+
+def closest_stories(passages: list[Passage], limit: int = CLOSEST) -> list[Passage]:
+    """The best passage of each of the first `limit` distinct articles."""
+    out: dict[str, Passage] = {}
+    for passage in passages:
+        if len(out) >= limit:
+            break
+        out.setdefault(passage.article_id, passage)
+    return list(out.values())
 
 
 class ExtractiveComposer:
@@ -71,10 +104,12 @@ class ExtractiveComposer:
         relevance_floor: float,
         max_sentences: int = 3,
         min_coverage: float = 0.2,
+        article_text: ArticleText | None = None,
     ) -> None:
         self.relevance_floor = relevance_floor
         self.max_sentences = max_sentences
         self.min_coverage = min_coverage
+        self.article_text = article_text
 
     def compose(
         self,
@@ -90,19 +125,44 @@ class ExtractiveComposer:
         `focus`: the user's own words of a follow-up; `seen`: citations of earlier turns,
         which a follow-up should not simply repeat.
         """
-        kind = QuestionKind.of(question)
-        relevant = [p for p in passages if p.score >= self.relevance_floor]
+        kind = QuestionKind.of(focus or question)
+        relevant = [p for p in passages if _relevance(p) >= self.relevance_floor]
+        grounded, missing = self._grounded(question, relevant)
+        if not grounded:
+            closest = closest_stories(relevant)
+            text = decline_text(focus or question, missing=missing, closest=closest)
+            return Composition(text=text, declined=True)
         asked = weighted_terms(question, focus=focus)
         needed = terms(focus or "") & asked.keys()
         candidates = [
-            c for c in self._score(asked, kind, relevant, seen or []) if _mentions_any(c, needed)
+            c for c in self._score(asked, kind, grounded, seen or []) if _mentions_any(c, needed)
         ]
         if not any(_covers(asked, c) >= self.min_coverage for c in candidates[:GATE_DEPTH]):
-            return Composition(text=decline_text(focus or question), declined=True)
+            text = decline_text(focus or question, closest=closest_stories(relevant))
+            return Composition(text=text, declined=True)
         chosen = self._select(candidates, kind)
         if kind.wants_name and len(chosen) < self.max_sentences:
             chosen = _naming(candidates, chosen, set(asked)) + chosen
         return _render(chosen, kind, numbers)
+
+    def _grounded(self, question: str, passages: list[Passage]) -> tuple[list[Passage], list[str]]:
+        """The passages of articles that contain the question's subject, and, when there
+        are none, the subject's words the best article lacks."""
+        lacking: dict[str, list[str]] = {}
+        for passage in passages:
+            if passage.article_id not in lacking:
+                lacking[passage.article_id] = missing_words(
+                    question, self._texts(passage, passages)
+                )
+        kept = [p for p in passages if not lacking[p.article_id]]
+        first = lacking[passages[0].article_id] if passages else []
+        return kept, ([] if kept else first)
+
+    def _texts(self, passage: Passage, passages: list[Passage]) -> list[str]:
+        """What the article says: its whole text when the store can tell, else its passages."""
+        if self.article_text is not None:
+            return [passage.title, self.article_text(passage.article_id)]
+        return [passage.title] + [p.text for p in passages if p.article_id == passage.article_id]
 
     def _score(
         self,
@@ -142,6 +202,8 @@ class ExtractiveComposer:
         for cand in candidates[1:]:
             if len(chosen) >= self.max_sentences or cand.score < RUNNER_UP * best.score:
                 break
+            if _other_chunk_of_a_quoted_article(cand, chosen):
+                continue  # one article, one citation
             quoted = [c for c in chosen if c.passage.chunk_id == cand.passage.chunk_id]
             if quoted and not _adjacent(cand, quoted):
                 continue
@@ -153,6 +215,18 @@ class ExtractiveComposer:
                 continue  # an older report's figure would muddle "how many now"
             chosen.append(cand)
         return chosen
+
+
+def _relevance(passage: Passage) -> float:
+    return passage.relevance if passage.relevance is not None else passage.score
+
+
+def _other_chunk_of_a_quoted_article(cand: Candidate, chosen: list[Candidate]) -> bool:
+    return any(
+        c.passage.article_id == cand.passage.article_id
+        and c.passage.chunk_id != cand.passage.chunk_id
+        for c in chosen
+    )
 
 
 def _adjacent(cand: Candidate, quoted: list[Candidate]) -> bool:
@@ -181,6 +255,8 @@ def _naming(
             break
         quoted = [c for c in chosen if c.passage.chunk_id == cand.passage.chunk_id]
         if cand in chosen or (quoted and not _adjacent(cand, quoted)):
+            continue
+        if _other_chunk_of_a_quoted_article(cand, chosen):
             continue
         if cand.terms & missing and not any(redundant(cand, c) for c in chosen):
             return [cand]
@@ -266,5 +342,5 @@ def _dated(
         return sentence
     prefix = "As of" if first else "On"
     if _LOWERABLE_START.match(sentence):
-        sentence = sentence[0].lower() + sentence[1:]
-    return f"{prefix} {long_date(passage.published)}, {sentence}"
+        return f"{prefix} {long_date(passage.published)}, {sentence[0].lower()}{sentence[1:]}"
+    return f"{prefix} {long_date(passage.published)}: {sentence}"

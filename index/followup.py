@@ -12,16 +12,18 @@ import logging
 import re
 from collections.abc import Callable
 
-from index.citations import STOPWORDS, WORD, normalise, stem
 from index.errors import LLMError
+from index.grounding import specific_words
 from index.models import Turn
+from index.text import STOPWORDS, WORD, normalise, stem
 
 logger = logging.getLogger(__name__)
 
 Condense = Callable[[str, list[Turn]], str]
 
 _LEANING_START = re.compile(
-    r"^\s*(?:and|but|so|also|then|what about|how about|why|and then|what else|anything else)\b",
+    r"^\s*(?:and|but|so|also|then|what about|how about|and then|what else|anything else|"
+    r"what happened next|since when)\b",
     re.I,
 )
 _ANAPHORA = re.compile(
@@ -53,11 +55,25 @@ def key_terms(question: str) -> list[str]:
     return out
 
 
+SELF_CONTAINED_TERMS = 3  # a question with this many content words and a specific one
+
+
 def leans_on_history(question: str) -> bool:
-    """Does the question need the conversation to be understood?"""
-    if _LEANING_START.search(question) or _ANAPHORA.search(question):
+    """Does the question need the conversation to be understood?
+
+    A pronoun alone does not make a follow-up: "Which country elected its first leftist
+    leader?" names its own subject. A question leans when it opens like a continuation
+    ("and …", "what about …"), is too short to stand alone, or refers back without naming
+    a subject of its own.
+    """
+    if _LEANING_START.search(question):
         return True
-    return len(key_terms(question)) < 2
+    own = key_terms(question)
+    if len(own) < 2:
+        return True
+    if _ANAPHORA.search(question):
+        return len(own) < SELF_CONTAINED_TERMS or not specific_words(question)
+    return False
 
 
 def carry_topic(question: str, previous: str) -> str:

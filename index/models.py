@@ -64,7 +64,9 @@ class Passage(BaseModel):
     start: int
     end: int
     text: str
-    score: float
+    score: float  # fused retrieval score with the recency prior: ranks passages
+    # dense cosine or squashed BM25, whichever is higher, without the prior: gates them
+    relevance: float | None = None
 
 
 class Citation(BaseModel):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -79,6 +78,7 @@ class _Candidate:
     dense: float | None = None
     bm25: float | None = None
     score: float = 0.0
+    relevance: float = 0.0
 
 
 class Retriever:
@@ -109,7 +109,7 @@ class Retriever:
     ) -> list[Passage]:
         """The passages at or above the relevance floor, best first; [] when none is."""
         found = self.search(question, filters=filters, as_of=as_of, top_k=top_k)
-        return [p for p in found.passages if p.score >= found.floor]
+        return [p for p in found.passages if (p.relevance or 0.0) >= found.floor]
 
     def search(
         self,
@@ -134,13 +134,13 @@ class Retriever:
         t0 = time.perf_counter()
         rows = self.catalog.chunks_by_id(list(candidates))  # only committed chunks count
         half = BM25_HALF * math.log1p(self.keyword.size) / math.log1p(BM25_REF_CHUNKS)
-        scored = _score(candidates, rows, _component(mode, half), as_of, window)
-        passages = [_passage(rows[c.chunk_id], c.score) for c in scored]
+        scored = _score(candidates, rows, mode, half, as_of, window)
+        passages = [_passage(rows[c.chunk_id], c.score, c.relevance) for c in scored]
         passages, duplicates = _arrange(passages, top_k or self.settings.retrieve_top_k)
         timings.fuse_ms = _ms(t0)
         timings.total_ms = _ms(started)
         floor = relevance_floor(self.settings)
-        below = not passages or passages[0].score < floor
+        below = not passages or max(p.relevance or 0.0 for p in passages) < floor
         return Retrieval(passages, timings, below, floor, window, duplicates)
 
     def _dense(
@@ -182,7 +182,12 @@ class Retriever:
 
 
 def relevance_floor(settings: Settings) -> float:
-    """The fused score below which a passage does not count as relevant (`RELEVANCE_FLOOR`)."""
+    """The relevance below which a passage does not count (`RELEVANCE_FLOOR`).
+
+    Relevance is the better of the dense cosine and the squashed BM25 score, without the
+    recency prior: a prior may rank stories, it must not decide whether one is relevant
+    (an undated article, or an old one, answers its own facts as well as a fresh one).
+    """
     return settings.relevance_floor
 
 
@@ -225,35 +230,43 @@ def _recency(published: str | None, as_of: date, window: DateWindow | None) -> f
     return prior
 
 
-def _component(mode: Mode, half: float) -> Callable[[_Candidate, float], float]:
-    def dense(c: _Candidate, floor_cos: float) -> float:
-        return max(c.dense if c.dense is not None else floor_cos, 0.0)
+def _dense_part(c: _Candidate, floor_cos: float) -> float:
+    return max(c.dense if c.dense is not None else floor_cos, 0.0)
 
-    def keyword(c: _Candidate, _: float) -> float:
-        bm25 = c.bm25 or 0.0
-        return bm25 / (bm25 + half) if bm25 > 0 else 0.0
 
-    def hybrid(c: _Candidate, floor_cos: float) -> float:
-        return DENSE_WEIGHT * dense(c, floor_cos) + (1 - DENSE_WEIGHT) * keyword(c, floor_cos)
+def _keyword_part(c: _Candidate, half: float) -> float:
+    bm25 = c.bm25 or 0.0
+    return bm25 / (bm25 + half) if bm25 > 0 else 0.0
 
-    return {"dense": dense, "bm25": keyword, "hybrid": hybrid}[mode]
+
+def _fused(c: _Candidate, mode: Mode, floor_cos: float, half: float) -> float:
+    if mode == "dense":
+        return _dense_part(c, floor_cos)
+    if mode == "bm25":
+        return _keyword_part(c, half)
+    return DENSE_WEIGHT * _dense_part(c, floor_cos) + (1 - DENSE_WEIGHT) * _keyword_part(c, half)
 
 
 def _score(
     candidates: dict[str, _Candidate],
     rows: dict[str, Any],
-    component: Callable[[_Candidate, float], float],
+    mode: Mode,
+    half: float,
     as_of: date,
     window: DateWindow | None,
 ) -> list[_Candidate]:
-    """Visible candidates with their fused score, best first."""
+    """Visible candidates with their fused score (ranking) and relevance (gating), best first."""
     visible = [c for c in candidates.values() if c.chunk_id in rows]
     seen = [c.dense for c in visible if c.dense is not None]
     # a chunk BM25 found but dense did not rank scores at most the lowest dense hit
     floor_cos = min(seen) if seen else 0.0
     for c in visible:
         prior = _recency(rows[c.chunk_id]["published"], as_of, window)
-        c.score = component(c, floor_cos) * (1.0 + prior)
+        c.score = _fused(c, mode, floor_cos, half) * (1.0 + prior)
+        c.relevance = max(
+            _dense_part(c, floor_cos) if mode != "bm25" else 0.0,
+            _keyword_part(c, half) if mode != "dense" else 0.0,
+        )
     _add_article_support(visible, rows)
     return sorted(visible, key=lambda c: (-c.score, c.chunk_id))
 
@@ -269,7 +282,7 @@ def _add_article_support(visible: list[_Candidate], rows: dict[str, Any]) -> Non
         c.score = min(c.score + SECOND_PASSAGE_WEIGHT * support, 1.0)
 
 
-def _passage(row: Any, score: float) -> Passage:
+def _passage(row: Any, score: float, relevance: float) -> Passage:
     published = row["published"]
     return Passage(
         chunk_id=row["id"],
@@ -282,6 +295,7 @@ def _passage(row: Any, score: float) -> Passage:
         end=row["end"],
         text=row["text"],
         score=round(score, 4),
+        relevance=round(relevance, 4),
     )
 
 

@@ -17,29 +17,32 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from index.citations import STOPWORDS, WORD, sentence_bounds, terms
+from index.asks import NOT_A_NAME, QuestionKind, names_something_new, offers
 from index.models import Citation, Passage
+from index.text import WORD, sentence_spans, terms
 
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion"
+_SOURCE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
+# what is never quoted as an answer: photo credits and captions, list items, link furniture
+_CREDIT = re.compile(
+    r"Getty Images|AP Photo|\bAFP\b|Reuters/|/Reuters|Shutterstock|\bPhotos?:|\bImage:|"
+    r"\bCredit:|Courtesy of|Photo(?:graph)?s? (?:by|courtesy)|\bFILE\b|/Pool\b|\bPool/|"
+    r"[A-Za-z]/[A-Z][\w. ]*/[A-Z]|In this (?:photo|image|file)|\bpictured\b|\(Photo\b|via Getty",
 )
-_HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_HAS_DATE = re.compile(rf"\b(?:{_MONTHS}|(?:19|20)\d\d)\b")
-_HAS_DAY = re.compile(rf"\b(?:{_DAYS}|yesterday|tomorrow|today)\b")
-_WANTS_NUMBER = re.compile(
-    r"\bhow (?:many|much|big|large|long|far|old|high)\b"
-    r"|\bwhat (?:number|percent|share|rate|price|cost|temperature)",
+_CAPTION_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.? \d{1,2}, (?:19|20)\d\d(?:,| in | at )"
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪●■◦*►>-]|\d{1,2}[.)]\s|\[\d+\]|[A-Z]\)\s)")
+_FURNITURE = re.compile(
+    r"^(?:Read (?:more|also)|Related|Sign up|Subscribe|Click|Watch|Listen|Follow|Share|"
+    r"Advertisement|Story continues|Get (?:the|our))\b|\b(?:click here|sign up for)\b",
     re.I,
 )
-_WANTS_DATE = re.compile(r"\bwhen\b|\bwhat (?:date|day|year|time)\b", re.I)
-_WANTS_CURRENT = re.compile(
-    r"\b(?:now|currently|current|at the moment|today|so far|latest|still|how many)\b", re.I
+_TERMINAL = re.compile(r"[.!][\"”’)\]]*$")
+_DATELINE = re.compile(
+    r"^(?:\((?:CNN|AP|Reuters|CNN Business|AFP)[^)]*\)\s*[—–-]*\s*|"
+    r"[A-Z][A-Z .,\'-]{2,40}(?:\([A-Za-z .]+\))?\s*[—–-]+\s*)"
 )
-_WANTS_NAME = re.compile(r"\b(?:which|who|whom|whose|what|where)\b", re.I)
-_SOURCE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
-_NOT_A_NAME = frozenset(_MONTHS.lower().split("|") + _DAYS.lower().split("|"))
 TOPIC_DISCOUNT = 0.6  # a question word the title already names is the topic, not the ask
 TITLE_CONTEXT = 0.75  # a question word only the title has counts this much for the sentence
 NEIGHBOUR_CONTEXT = 0.1  # ... and one only the sentence before or after has
@@ -48,6 +51,7 @@ LEAD_BONUS = 0.08
 OWN_WEIGHT = 0.5  # the sentence's own match counts on top of its match with context
 HEADLINE_BONUS = 0.2  # ... and one the headline names
 ANSWER_BONUS = 0.1  # the sentence names something the question does not (a "which" answer)
+OFFER_BONUS = 0.15  # ... the sentence offers the kind of thing asked for (a number, a date)
 
 
 def weighted_terms(question: str, *, focus: str | None = None) -> dict[str, float]:
@@ -67,27 +71,6 @@ def weighted_terms(question: str, *, focus: str | None = None) -> dict[str, floa
     return weights
 
 
-@dataclass(frozen=True)
-class QuestionKind:
-    """What the question asks for: a number, a date, the current state of things, a name."""
-
-    wants_number: bool
-    wants_date: bool
-    about_now: bool
-    wants_name: bool = False
-
-    @classmethod
-    def of(cls, question: str) -> QuestionKind:
-        wants_number = bool(_WANTS_NUMBER.search(question))
-        wants_date = bool(_WANTS_DATE.search(question))
-        return cls(
-            wants_number=wants_number,
-            wants_date=wants_date,
-            about_now=bool(_WANTS_CURRENT.search(question)),
-            wants_name=not wants_number and bool(_WANTS_NAME.search(question)),
-        )
-
-
 @dataclass
 class Candidate:
     passage: Passage
@@ -105,12 +88,29 @@ class Candidate:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans worth quoting: four words or more, not a question (which answers none)."""
-    return [
-        (s, e)
-        for s, e in sentence_bounds(text)
-        if len(text[s:e].split()) >= 4 and not text[s:e].rstrip('"”’)').endswith("?")
-    ]
+    """Sentence spans worth quoting as an answer, a leading dateline ("(CNN) ") left out."""
+    out = []
+    for start, end in sentence_spans(text):
+        dateline = _DATELINE.match(text, start, end)
+        if dateline and dateline.end() < end:
+            start = dateline.end()
+        if quotable(text[start:end]):
+            out.append((start, end))
+    return out
+
+
+def quotable(sentence: str) -> bool:
+    """A whole statement: four words or more, ends like a sentence, not a question, not a
+    caption, photo credit, heading, list item or link furniture."""
+    return (
+        len(sentence.split()) >= 4
+        and bool(_TERMINAL.search(sentence))
+        and not _LIST_ITEM.match(sentence)
+        and not _CREDIT.search(sentence)
+        and not _CAPTION_DATE.search(sentence)
+        and not _FURNITURE.search(sentence)
+        and sum(c.isupper() for c in sentence) < 0.5 * sum(c.isalpha() for c in sentence)
+    )
 
 
 def headline_names(title: str, asked: set[str]) -> set[str]:
@@ -121,7 +121,7 @@ def headline_names(title: str, asked: set[str]) -> set[str]:
         token = match.group()
         if token[0].isupper() or token[0].isdigit():
             found |= terms(token)
-    return found - asked - _NOT_A_NAME
+    return found - asked - NOT_A_NAME
 
 
 def rarity_weights(
@@ -169,23 +169,6 @@ def passage_candidates(
     return out
 
 
-def names_something_new(text: str, asked: set[str]) -> bool:
-    """Does the sentence name a thing or number the question does not (an answer to "which")?"""
-    for i, match in enumerate(WORD.finditer(text)):
-        token = match.group()
-        if i == 0 or not (token[0].isupper() or token[0].isdigit()):
-            continue
-        term = token.rstrip(".,").replace(",", "") if token[0].isdigit() else None
-        if term is None:
-            word = token.lower().strip("'’-.")
-            if word in STOPWORDS or word in _NOT_A_NAME or len(word) < 2:
-                continue
-            term = next(iter(terms(token)), word)
-        if term not in asked:
-            return True
-    return False
-
-
 def base_score(
     cand: Candidate,
     kind: QuestionKind,
@@ -197,12 +180,7 @@ def base_score(
     text = cand.text
     score = cand.coverage + OWN_WEIGHT * cand.own + 0.15 * min(max(cand.passage.score, 0.0), 1.0)
     score += RANK_BONUS[cand.rank] if cand.rank < len(RANK_BONUS) else 0.0
-    if kind.wants_number and _HAS_NUMBER.search(text):
-        score += 0.15
-    if kind.wants_date and _HAS_DATE.search(text):
-        score += 0.15
-    elif kind.wants_date and _HAS_DAY.search(text):
-        score += 0.05
+    score += OFFER_BONUS * offers(text, kind, set(asked))
     if kind.wants_name and cand.terms & headline_names(cand.passage.title, set(asked)):
         score += HEADLINE_BONUS
     elif kind.wants_name and names_something_new(text, set(asked)):

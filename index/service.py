@@ -150,13 +150,19 @@ def _ms(since: float) -> float:
 
 def open_newsdesk(settings: Settings) -> Newsdesk:
     """A `Newsdesk` wired from settings: store, embeddings, keyword index, retriever, answerer."""
+    from index.grounding import warm_up
     from index.retrieve import open_retriever, relevance_floor
 
+    retriever = open_retriever(settings)
+    warm_up()
     return Newsdesk(
-        retriever=open_retriever(settings),
-        # the retriever's calibrated floor decides "is anything relevant"; the composer
-        # then only picks sentences, declining when none shares much with the question
-        composer=ExtractiveComposer(relevance_floor=relevance_floor(settings)),
+        retriever=retriever,
+        # the retriever's floor drops what is plainly unrelated; the composer then checks
+        # that the article holds the question's subject and picks the answering sentences
+        composer=ExtractiveComposer(
+            relevance_floor=relevance_floor(settings),
+            article_text=lambda article_id: retriever.catalog.get_article(article_id).text,
+        ),
         llm_answerer=_llm_answerer(settings),
         settings=settings,
     )

@@ -106,7 +106,7 @@ def test_a_sentence_without_a_valid_citation_is_dropped(fake: FakeOpenAI) -> Non
 def test_no_valid_citation_means_a_refusal(fake: FakeOpenAI) -> None:
     result = compose(fake, "There are probably 20,000 troops there. Maybe more [4].")
     assert result.declined and not result.citations
-    assert result.text.startswith("The articles I have don't say")
+    assert result.text.startswith("I found nothing that answers")
 
 
 def test_i_dont_know_is_a_clean_refusal(fake: FakeOpenAI) -> None:

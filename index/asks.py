@@ -1,0 +1,153 @@
+"""What a question asks for, and whether a sentence offers it.
+
+"who" wants a person or organisation, "how many" a number, "when" a date or time, "where" a
+place, "why" a cause, a yes/no question the claim itself. A sentence that shares the
+question's words but lacks the kind of thing asked for ("The ultimate prize will be announced
+on Wednesday" for "which dog won") rarely answers it; these cheap pattern checks let the
+composer prefer the sentence that does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from index.text import STOPWORDS, WORD, terms
+
+Wanted = Literal["name", "number", "date", "place", "reason", "claim", "thing"]
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+    "thousands?|millions?|billions?|trillions?|twice|half"
+)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+NOT_A_NAME = frozenset(_MONTHS.lower().split("|") + _DAYS.lower().split("|"))
+
+HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
+HAS_DATE = re.compile(rf"\b(?:{_MONTHS}|(?:{_MONTH_ABBR})\.|(?:1[89]|20)\d\d)\b")
+HAS_DAY = re.compile(
+    rf"\b(?:{_DAYS}|yesterday|tomorrow|today|tonight|last (?:week|month|year)|"
+    r"this (?:week|month|year)|next (?:week|month|year)|\d{1,2}(?::\d\d)? ?[ap]\.?m\b)",
+    re.I,
+)
+HAS_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|as a result|result(?:ed|s|ing)? (?:of|from)|caused by|"
+    r"cause[sd]?|blam(?:e|ed|es|ing)|driven by|driving|fuel(?:ed|led|s)? by|thanks to|"
+    r"stem(?:s|med)? from|led to|leading to|reason|amid|after|since|so that|in order to|"
+    r"aimed at|linked to|attributed to|shortage|outbreak|in response to)\b",
+    re.I,
+)
+_PLACE = re.compile(r"\b(?:in|at|near|from|outside|across|into|off|on) (?:the )?([A-Z][\w’'-]+)")
+
+_WANTS_NUMBER = re.compile(
+    r"\bhow (?:many|much|big|large|long|far|old|high|tall|fast|deep|often)\b|"
+    r"\bwhat (?:number|percent(?:age)?|share|rate|price|cost|temperature|amount|score|age)\b|"
+    r"\b(?:death toll|how many|number of)\b",
+    re.I,
+)
+_WANTS_DATE = re.compile(
+    r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bhow long ago\b|\bwhich (?:day|year)\b",
+    re.I,
+)
+_WANTS_PLACE = re.compile(
+    r"\bwhere\b|\b(?:what|which) (?:city|country|state|town|place|island|region|county)\b", re.I
+)
+_WANTS_REASON = re.compile(
+    r"\bwhy\b|\bhow come\b|\bwhat (?:caused|causes|led to|is behind|was behind|'s behind)\b|"
+    r"\breason\b",
+    re.I,
+)
+_WANTS_NAME = re.compile(
+    r"\bwho(?:m|se|'s|’s)?\b|\bwhich\b|\bwhat(?:'s|’s)? (?:is )?the name\b", re.I
+)
+_YES_NO = re.compile(
+    r"^\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b", re.I
+)
+_WANTS_CURRENT = re.compile(
+    r"\b(?:now|currently|current|at the moment|today|so far|latest|still|right now)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """What the question asks for, and whether it asks about the current state of things."""
+
+    wanted: Wanted
+    about_now: bool
+
+    @property
+    def wants_number(self) -> bool:
+        return self.wanted == "number"
+
+    @property
+    def wants_date(self) -> bool:
+        return self.wanted == "date"
+
+    @property
+    def wants_name(self) -> bool:
+        return self.wanted in ("name", "thing", "place")
+
+    @classmethod
+    def of(cls, question: str) -> QuestionKind:
+        wanted: Wanted = "thing"
+        for pattern, kind in (
+            (_WANTS_REASON, "reason"),
+            (_WANTS_NUMBER, "number"),
+            (_WANTS_DATE, "date"),
+            (_WANTS_PLACE, "place"),
+            (_WANTS_NAME, "name"),
+            (_YES_NO, "claim"),
+        ):
+            if pattern.search(question):
+                wanted = kind  # type: ignore[assignment]
+                break
+        now = bool(_WANTS_CURRENT.search(question)) or (
+            wanted == "number" and not HAS_DATE.search(question)
+        )
+        return cls(wanted=wanted, about_now=now)
+
+
+def names_something_new(text: str, asked: set[str]) -> bool:
+    """Does the sentence name a thing or number the question does not (an answer to "which")?"""
+    for i, match in enumerate(WORD.finditer(text)):
+        token = match.group()
+        if i == 0 or not (token[0].isupper() or token[0].isdigit()):
+            continue
+        term = token.rstrip(".,").replace(",", "") if token[0].isdigit() else None
+        if term is None:
+            word = token.lower().strip("'’-.")
+            if word in STOPWORDS or word in NOT_A_NAME or len(word) < 2:
+                continue
+            term = next(iter(terms(token)), word)
+        if term not in asked:
+            return True
+    return False
+
+
+def _new_number(text: str, asked: set[str]) -> bool:
+    for match in re.finditer(rf"\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b", text, re.I):
+        token = match.group().rstrip(".,").replace(",", "").lower()
+        if token and token not in asked:
+            return True
+    return False
+
+
+def offers(text: str, kind: QuestionKind, asked: set[str]) -> float:
+    """How well the sentence offers what the question asks for: 1 yes, 0.5 partly, 0 no."""
+    wanted = kind.wanted
+    if wanted == "number":
+        return 1.0 if _new_number(text, asked) else 0.0
+    if wanted == "date":
+        return 1.0 if HAS_DATE.search(text) else 0.5 if HAS_DAY.search(text) else 0.0
+    if wanted == "reason":
+        return 1.0 if HAS_CAUSE.search(text) else 0.0
+    if wanted == "place":
+        places = [m.group(1) for m in _PLACE.finditer(text)]
+        fresh = [p for p in places if p.lower() not in NOT_A_NAME and not terms(p) <= asked]
+        return 1.0 if fresh else 0.5 if names_something_new(text, asked) else 0.0
+    if wanted in ("name", "thing"):
+        return 1.0 if names_something_new(text, asked) else 0.0
+    return 0.0

@@ -1,0 +1,220 @@
+"""Is the question's subject in the article? The words that make a question specific.
+
+A question about one earthquake must not be answered with another country's: the names,
+places, years and rare words of the question have to be in the article that answers it.
+"Rare" is measured against English at large (word frequencies from `wordfreq`), not against
+the store, so the rule is the same for one article or a hundred thousand, dated or not.
+Ordinary variants count as present: stems ("floods" / "flooding"), demonyms ("Mexico" /
+"Mexican", "China" / "Chinese") and a few names that differ outright ("Burma" / "Myanmar").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from index.text import STOPWORDS, WORD, normalise, stem, terms
+
+# words at or below this Zipf frequency (about 30 per million words) name something specific:
+# "kentucky" 4.3, "earthquake" 4.15, "floods" 3.8; "president" 5.45 and "prices" 4.9 do not
+SPECIFIC_ZIPF = 4.5
+# ... and below this one (about 1 per million: "sheinbaum", "ketanji") they are names, like
+# the words a user capitalises, places, and numbers: each of those must be in the article,
+# while of the other specific words ("slumping gadget sales") a third must be
+NAME_ZIPF = 3.0
+SOFT_SHARE = 2 / 3  # a long quiz-style question carries context words no article repeats
+_QUESTION_WORDS = frozenset(
+    [
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "tell",
+        "explain",
+        "happen",
+        "happening",
+        "happened",
+        "going",
+    ]
+)
+_DEMONYM_SUFFIXES = ("", "n", "an", "ian", "ese", "ish", "i", "er", "ns", "ans", "ians", "ers")
+_ALIASES = {
+    "burma": "myanmar", "burmese": "myanmar", "french": "france", "dutch": "netherland",
+    "swiss": "switzerland", "greek": "greece", "welsh": "wale", "scottish": "scotland",
+    "scots": "scotland", "irish": "ireland", "filipino": "philippin", "peruvian": "peru",
+    "turkish": "turkey", "spanish": "spain", "danish": "denmark", "swedish": "sweden",
+    "finnish": "finland", "polish": "poland", "norwegian": "norway", "british": "britain",
+    "english": "england", "uk": "britain", "us": "america", "usa": "america",
+    "thai": "thailand", "kiwi": "zealand", "saudi": "arabia",
+}  # fmt: skip
+_GENERIC_PLACE_WORDS = frozenset(
+    [
+        "republic",
+        "united",
+        "states",
+        "islands",
+        "island",
+        "kingdom",
+        "democratic",
+        "people",
+        "federation",
+        "north",
+        "south",
+        "east",
+        "west",
+        "new",
+        "saint",
+        "plurinational",
+        "state",
+        "province",
+        "territory",
+        "outlying",
+        "minor",
+        "federated",
+        "bolivarian",
+        "islamic",
+        "arab",
+        "central",
+        "great",
+        "holy",
+        "see",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """Single words of country and US state names: specific however common they are."""
+    import pycountry
+
+    names = [c.name for c in pycountry.countries]
+    names += [getattr(c, "common_name", "") for c in pycountry.countries]
+    names += [s.name for s in pycountry.subdivisions.get(country_code="US") or []]
+    words = {w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name or "")}
+    return frozenset(w for w in words if len(w) >= 4 and w not in _GENERIC_PLACE_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    # wordfreq's "small" English list (~29k words) loads in ~0.4 s; a word not in it is rare
+    from wordfreq import get_frequency_dict
+
+    return dict(get_frequency_dict("en", wordlist="small"))
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency of `word` in English (log10 per billion words; 0 for unlisted words)."""
+    freq = _frequencies().get(word.lower(), 0.0)
+    return math.log10(freq * 1e9) if freq > 0 else 0.0
+
+
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers")
+
+
+def _rarity(word: str) -> float:
+    """Zipf frequency of the word's commonest form ("slumping": that of "slump")."""
+    forms = [word, stem(word)] + [word[: -len(x)] for x in _SUFFIXES if word.endswith(x)]
+    return max(zipf(form) for form in forms if len(form) > 1)
+
+
+def warm_up() -> None:
+    """Load the word lists now (a bot does this at start, not on its first question)."""
+    _frequencies()
+    _place_words()
+
+
+def specific_words(question: str) -> list[str]:
+    """The question's words that make it specific, as written: names, places, years, rare words."""
+    return [word for word, _ in _specific(question)]
+
+
+def _specific(question: str) -> list[tuple[str, bool]]:
+    """(word as written, is a name) for each specific word of the question."""
+    out: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+    for i, match in enumerate(WORD.finditer(question)):
+        token = match.group().rstrip(".,")
+        word = normalise(token)
+        if len(word) < 2 or word in STOPWORDS or word in _QUESTION_WORDS or stem(word) in seen:
+            continue
+        if token[0].isdigit():
+            if len(token.replace(",", "")) >= 2:
+                out.append((token, True))
+            continue
+        rarity = min((_rarity(part) for part in word.split("-") if part), default=9.0)
+        capital = i > 0 and token[0].isupper() and not _after_sentence_end(question, match)
+        name = capital or word in _place_words() or rarity < NAME_ZIPF
+        if name or rarity <= SPECIFIC_ZIPF:
+            seen.add(stem(word))
+            out.append((token, name))
+    return out
+
+
+def _after_sentence_end(text: str, match: re.Match[str]) -> bool:
+    before = text[: match.start()].rstrip()
+    return not before or before[-1] in ".!?:"
+
+
+def _base(word: str) -> str:
+    return word.rstrip("aeiouy") or word
+
+
+def _variant_present(word: str, found: set[str]) -> bool:
+    """Is `word` (normalised) or an ordinary variant of it among the stems in `found`?"""
+    if word[0].isdigit():
+        return word.replace(",", "") in found
+    if stem(word) in found or stem(_ALIASES.get(word, word)) in found:
+        return True
+    base = _base(word)
+    for other in found:
+        if _ALIASES.get(other) == stem(word):
+            return True
+        if len(other) < 4 or other[0] != word[0]:
+            continue
+        for a, b in ((base, other), (_base(other), word)):
+            if len(a) >= 4 and b.startswith(a) and b[len(a) :] in _DEMONYM_SUFFIXES:
+                return True
+    return False
+
+
+def missing_words(question: str, texts: list[str]) -> list[str]:
+    """The question's subject words that `texts` lack, [] when the texts hold its subject.
+
+    Every name (capitalised word, place, number, very rare word) must be there, and no
+    more than SOFT_SHARE of the other specific words may be lacking.
+    """
+    found = set().union(*(article_terms(t) for t in texts)) if texts else set()
+    words = _specific(question)
+    lacking = [(w, name) for w, name in words if not _variant_present(normalise(w), found)]
+    soft = [w for w, name in words if not name]
+    soft_lacking = [w for w, name in lacking if not name]
+    if any(name for _, name in lacking) or len(soft_lacking) > SOFT_SHARE * len(soft):
+        return [w for w, _ in lacking]
+    return []
+
+
+@lru_cache(maxsize=256)
+def article_terms(text: str) -> frozenset[str]:
+    """`terms` of a whole article (cached: an article is checked for many questions)."""
+    return frozenset(terms(text))
