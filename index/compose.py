@@ -19,16 +19,18 @@ from datetime import date
 
 from index.asks import QuestionKind
 from index.citations import CitationNumbers, add_marker, make_citation
-from index.grounding import missing_words
+from index.grounding import missing_words, variant_map
 from index.models import Citation, Passage
 from index.sentences import (
+    WEIGHTS,
     Candidate,
-    base_score,
+    features,
     headline_names,
     passage_candidates,
     rarity_weights,
     redundant,
     sentences,
+    weighted,
     weighted_terms,
 )
 from index.text import terms
@@ -41,8 +43,11 @@ NAMING_SHARE = 0.4  # a sentence naming the headline's subject scores at least t
 GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
 CLOSEST = 2  # stories named when declining
 _TITLE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
+SEMANTIC_DEPTH = 10  # the best sentences by wording that are also compared by meaning
 # the text of a stored article by id, to check the question's subject against all of it
 ArticleText = Callable[[str], str]
+# cosine similarity of a question to each of some sentences, by an embedding model
+Similarity = Callable[[str, list[str]], list[float]]
 # sentence openers that read fine in lower case after "As of <date>, "
 _LOWERABLE_START = re.compile(
     r"^(?:The|A|An|About|Roughly|Around|Some|Nearly|More|Only|There|It|Its|Most|Almost)\b"
@@ -69,7 +74,9 @@ def decline_text(
     """The honest answer when nothing answers: what is lacking and the closest stories."""
     asked = " ".join(question.split()).rstrip("?.! ")
     if missing:
-        lead = "I have nothing on " + " ".join(f"“{w}”" for w in missing) + " in my articles"
+        words = [f"“{w}”" for w in missing]
+        listed = ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
+        lead = f"I have nothing on {listed} in my articles"
     else:
         lead = f"I found nothing that answers “{asked}”"
     stories = [_story(p) for p in closest or []]
@@ -95,6 +102,16 @@ def closest_stories(passages: list[Passage], limit: int = CLOSEST) -> list[Passa
     return list(out.values())
 
 
+@dataclass
+class Ranking:
+    """A question's candidate sentences, best first, or the decline when none may answer."""
+
+    kind: QuestionKind
+    asked: dict[str, float]
+    candidates: list[Candidate]
+    declined: str | None
+
+
 class ExtractiveComposer:
     """Composes a short cited answer from passages; see the module docstring."""
 
@@ -105,11 +122,13 @@ class ExtractiveComposer:
         max_sentences: int = 3,
         min_coverage: float = 0.2,
         article_text: ArticleText | None = None,
+        similarity: Similarity | None = None,
     ) -> None:
         self.relevance_floor = relevance_floor
         self.max_sentences = max_sentences
         self.min_coverage = min_coverage
         self.article_text = article_text
+        self.similarity = similarity
 
     def compose(
         self,
@@ -125,25 +144,42 @@ class ExtractiveComposer:
         `focus`: the user's own words of a follow-up; `seen`: citations of earlier turns,
         which a follow-up should not simply repeat.
         """
+        ranking = self.rank_sentences(question, passages, focus=focus, seen=seen)
+        if ranking.declined is not None:
+            return Composition(text=ranking.declined, declined=True)
+        kind, asked, candidates = ranking.kind, ranking.asked, ranking.candidates
+        candidates = self._by_meaning(focus or question, candidates)
+        chosen = self._select(candidates, kind)
+        about = terms(chosen[0].passage.title) & set(asked)  # the headline is about the ask
+        if kind.wants_name and about and len(chosen) < self.max_sentences:
+            chosen = _naming(candidates, chosen, set(asked)) + chosen
+        return _render(chosen, kind, numbers)
+
+    def rank_sentences(
+        self,
+        question: str,
+        passages: list[Passage],
+        *,
+        focus: str | None = None,
+        seen: list[Citation] | None = None,
+    ) -> Ranking:
+        """The candidate sentences scored by wording, best first, or why none may answer."""
         kind = QuestionKind.of(focus or question)
-        relevant = [p for p in passages if _relevance(p) >= self.relevance_floor]
-        grounded, missing = self._grounded(question, relevant)
-        if not grounded:
-            closest = closest_stories(relevant)
-            text = decline_text(focus or question, missing=missing, closest=closest)
-            return Composition(text=text, declined=True)
         asked = weighted_terms(question, focus=focus)
+        relevant = [p for p in passages if _relevance(p) >= self.relevance_floor]
+        grounded, missing = self._grounded(question, relevant or passages[:1])
+        if not relevant or not grounded:
+            closest = closest_stories(relevant or passages)
+            text = decline_text(focus or question, missing=missing, closest=closest)
+            return Ranking(kind, asked, [], text)
         needed = terms(focus or "") & asked.keys()
         candidates = [
             c for c in self._score(asked, kind, grounded, seen or []) if _mentions_any(c, needed)
         ]
         if not any(_covers(asked, c) >= self.min_coverage for c in candidates[:GATE_DEPTH]):
             text = decline_text(focus or question, closest=closest_stories(relevant))
-            return Composition(text=text, declined=True)
-        chosen = self._select(candidates, kind)
-        if kind.wants_name and len(chosen) < self.max_sentences:
-            chosen = _naming(candidates, chosen, set(asked)) + chosen
-        return _render(chosen, kind, numbers)
+            return Ranking(kind, asked, [], text)
+        return Ranking(kind, asked, candidates, None)
 
     def _grounded(self, question: str, passages: list[Passage]) -> tuple[list[Passage], list[str]]:
         """The passages of articles that contain the question's subject, and, when there
@@ -179,15 +215,34 @@ class ExtractiveComposer:
             spans = sentences(passage.text)
             split.append((passage, spans, [terms(passage.text[s:e]) for s, e in spans]))
         titles = [terms(p.title) for p in passages if p.title]
+        variants = variant_map(
+            set(asked), set().union(*titles, *(f for *_, fs in split for f in fs))
+        )
+        if variants:  # "Mexican" in a sentence answers for "Mexico" in the question
+            split = [
+                (p, spans, [_with_variants(f, variants) for f in fs]) for p, spans, fs in split
+            ]
+            titles = [_with_variants(t, variants) for t in titles]
         wanted = rarity_weights(asked, [f for _, _, found in split for f in found], titles)
         newest = max((p.published for p in passages if p.published), default=None)
         out = []
         for rank, (passage, spans, found) in enumerate(split):
             for cand in passage_candidates(passage, rank, spans, found, wanted):
-                cand.score = base_score(cand, kind, asked, newest, seen)
+                cand.features = features(cand, kind, asked, newest, seen, variants)
+                cand.score = weighted(cand.features)
                 out.append(cand)
         out.sort(key=lambda c: c.score, reverse=True)
         return out
+
+    def _by_meaning(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
+        """Rescore the best few by meaning too ("troops" and "soldiers" share no word)."""
+        if self.similarity is None or len(candidates) < 2:
+            return candidates
+        top = candidates[:SEMANTIC_DEPTH]
+        for cand, cosine in zip(top, self.similarity(question, [c.text for c in top])):
+            cand.features["semantic"] = cosine
+            cand.score += WEIGHTS["semantic"] * cosine
+        return sorted(top, key=lambda c: c.score, reverse=True) + candidates[SEMANTIC_DEPTH:]
 
     def _select(self, candidates: list[Candidate], kind: QuestionKind) -> list[Candidate]:
         """The best sentence, plus close runners-up that add something.
@@ -215,6 +270,10 @@ class ExtractiveComposer:
                 continue  # an older report's figure would muddle "how many now"
             chosen.append(cand)
         return chosen
+
+
+def _with_variants(found: set[str], variants: dict[str, str]) -> set[str]:
+    return found | {variants[t] for t in found if t in variants}
 
 
 def _relevance(passage: Passage) -> float:

@@ -58,7 +58,21 @@ _QUESTION_WORDS = frozenset(
         "going",
     ]
 )
-_DEMONYM_SUFFIXES = ("", "n", "an", "ian", "ese", "ish", "i", "er", "ns", "ans", "ians", "ers")
+_DEMONYM_SUFFIXES = (
+    "",
+    "n",
+    "an",
+    "ian",
+    "es",
+    "ese",
+    "ish",
+    "i",
+    "er",
+    "ns",
+    "ans",
+    "ians",
+    "ers",
+)
 _ALIASES = {
     "burma": "myanmar", "burmese": "myanmar", "french": "france", "dutch": "netherland",
     "swiss": "switzerland", "greek": "greece", "welsh": "wale", "scottish": "scotland",
@@ -116,6 +130,23 @@ def _place_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _place_bases() -> frozenset[str]:
+    return frozenset(_base(w) for w in _place_words())
+
+
+def is_place(word: str) -> bool:
+    """A country or US state, or its demonym ("canadian", "mexican", "chinese")."""
+    if word in _place_words() or word in _ALIASES:
+        return True
+    bases = _place_bases()
+    return any(
+        word.endswith(suffix) and word[: len(word) - len(suffix)] in bases
+        for suffix in _DEMONYM_SUFFIXES
+        if len(word) - len(suffix) >= (4 if suffix else 5)
+    )
+
+
+@lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
     # wordfreq's "small" English list (~29k words) loads in ~0.4 s; a word not in it is rare
     from wordfreq import get_frequency_dict
@@ -141,7 +172,7 @@ def _rarity(word: str) -> float:
 def warm_up() -> None:
     """Load the word lists now (a bot does this at start, not on its first question)."""
     _frequencies()
-    _place_words()
+    _place_bases()
 
 
 def specific_words(question: str) -> list[str]:
@@ -164,7 +195,7 @@ def _specific(question: str) -> list[tuple[str, bool]]:
             continue
         rarity = min((_rarity(part) for part in word.split("-") if part), default=9.0)
         capital = i > 0 and token[0].isupper() and not _after_sentence_end(question, match)
-        name = capital or word in _place_words() or rarity < NAME_ZIPF
+        name = capital or is_place(word) or rarity < NAME_ZIPF
         if name or rarity <= SPECIFIC_ZIPF:
             seen.add(stem(word))
             out.append((token, name))
@@ -196,6 +227,18 @@ def _variant_present(word: str, found: set[str]) -> bool:
             if len(a) >= 4 and b.startswith(a) and b[len(a) :] in _DEMONYM_SUFFIXES:
                 return True
     return False
+
+
+def variant_map(asked: set[str], vocabulary: set[str]) -> dict[str, str]:
+    """Stems of `vocabulary` that are a variant of a stem in `asked` ("mexican" → "mexico")."""
+    out: dict[str, str] = {}
+    for term in asked:
+        if term[0].isdigit():
+            continue
+        for other in vocabulary - asked:
+            if _variant_present(term, {other}):
+                out[other] = term
+    return out
 
 
 def missing_words(question: str, texts: list[str]) -> list[str]:

@@ -106,9 +106,16 @@ class Retriever:
         filters: Filters | None = None,
         as_of: date | None = None,
         top_k: int | None = None,
+        keep_below_floor: bool = False,
     ) -> list[Passage]:
-        """The passages at or above the relevance floor, best first; [] when none is."""
+        """The passages at or above the relevance floor, best first; [] when none is.
+
+        `keep_below_floor`: all the top passages, for a caller that names the closest
+        stories when nothing is relevant (it must apply `relevance_floor` itself).
+        """
         found = self.search(question, filters=filters, as_of=as_of, top_k=top_k)
+        if keep_below_floor:
+            return found.passages[: top_k or self.settings.retrieve_top_k]
         return [p for p in found.passages if (p.relevance or 0.0) >= found.floor]
 
     def search(

@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from index.asks import NOT_A_NAME, QuestionKind, names_something_new, offers
+from index.asks import NOT_A_NAME, QuestionKind, offers
 from index.models import Citation, Passage
 from index.text import WORD, sentence_spans, terms
 
@@ -46,12 +46,23 @@ _DATELINE = re.compile(
 TOPIC_DISCOUNT = 0.6  # a question word the title already names is the topic, not the ask
 TITLE_CONTEXT = 0.75  # a question word only the title has counts this much for the sentence
 NEIGHBOUR_CONTEXT = 0.1  # ... and one only the sentence before or after has
-RANK_BONUS = (0.12, 0.06, 0.03)  # by the passage's retrieval rank, best first
-LEAD_BONUS = 0.08
-OWN_WEIGHT = 0.5  # the sentence's own match counts on top of its match with context
-HEADLINE_BONUS = 0.2  # ... and one the headline names
-ANSWER_BONUS = 0.1  # the sentence names something the question does not (a "which" answer)
-OFFER_BONUS = 0.15  # ... the sentence offers the kind of thing asked for (a number, a date)
+RANK_BONUS = (1.0, 0.5, 0.25)  # by the passage's retrieval rank, best first
+# weights of a sentence's features (`features`); "semantic" is cosine(question, sentence)
+WEIGHTS = {
+    "coverage": 1.0,
+    "own": 0.5,  # the sentence's own match counts on top of its match with context
+    "retrieval": 0.15,
+    "rank": 0.12,
+    "offers": 0.15,  # the sentence offers the kind of thing asked for (a number, a date)
+    "lacks_offer": -0.3,  # ... or lacks what a number, date or name question needs
+    "proximity": 0.1,  # the question's words stand together in it ("Mexican President")
+    "headline_name": 0.2,  # it names what the headline names, for a "which" question
+    "lead": 0.08,
+    "named_subject": 0.08,
+    "newest": 0.1,
+    "quoted_before": -0.3,
+    "semantic": 0.5,
+}
 
 
 def weighted_terms(question: str, *, focus: str | None = None) -> dict[str, float]:
@@ -81,6 +92,7 @@ class Candidate:
     own: float  # weighted share of the question's terms in the sentence itself
     coverage: float  # ... counting the article's title and the neighbours as context
     score: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -169,32 +181,67 @@ def passage_candidates(
     return out
 
 
-def base_score(
+def features(
     cand: Candidate,
     kind: QuestionKind,
     asked: dict[str, float],
     newest: date | None,
     seen: list[Citation],
-) -> float:
-    """Match, retrieval rank, and what the question asks for (see the module docstring)."""
+    variants: dict[str, str] | None = None,
+) -> dict[str, float]:
+    """What the score of a sentence is made of (see the module docstring); `variants` maps
+    words of the passages to the question's ("mexican" → "mexico")."""
     text = cand.text
-    score = cand.coverage + OWN_WEIGHT * cand.own + 0.15 * min(max(cand.passage.score, 0.0), 1.0)
-    score += RANK_BONUS[cand.rank] if cand.rank < len(RANK_BONUS) else 0.0
-    score += OFFER_BONUS * offers(text, kind, set(asked))
-    if kind.wants_name and cand.terms & headline_names(cand.passage.title, set(asked)):
-        score += HEADLINE_BONUS
-    elif kind.wants_name and names_something_new(text, set(asked)):
-        score += ANSWER_BONUS
-    if cand.passage.start + cand.start == 0:
-        score += LEAD_BONUS  # a news lead states the main fact most directly
+    variants = variants or {}
+    offered = offers(text, kind, set(asked))
     names = {t for t, w in asked.items() if w >= 2.0}
-    if names & terms(" ".join(text.split()[:5])):
-        score += 0.08  # what the question names is the sentence's subject
-    if kind.about_now and newest and cand.passage.published == newest:
-        score += 0.1
-    if already_quoted(cand, seen):
-        score -= 0.3  # a follow-up wants what was not said yet
-    return score
+    opening = terms(" ".join(text.split()[:5]))
+    headline = kind.wants_name and cand.terms & headline_names(cand.passage.title, set(asked))
+    return {
+        "coverage": cand.coverage,
+        "own": cand.own,
+        "retrieval": min(max(cand.passage.score, 0.0), 1.0),
+        "rank": RANK_BONUS[cand.rank] if cand.rank < len(RANK_BONUS) else 0.0,
+        "offers": offered,
+        # a "how many" sentence without a number answers nothing
+        "lacks_offer": float(not offered and kind.wanted in ("number", "date", "name")),
+        "proximity": proximity(text, set(asked), variants),
+        "headline_name": float(bool(headline)),
+        "lead": float(cand.passage.start + cand.start == 0),  # a news lead states the fact
+        # what the question names is the sentence's subject
+        "named_subject": float(bool(names & (opening | {variants.get(t, t) for t in opening}))),
+        "newest": float(bool(kind.about_now and newest and cand.passage.published == newest)),
+        "quoted_before": float(already_quoted(cand, seen)),  # a follow-up wants the unsaid
+    }
+
+
+def weighted(found: dict[str, float]) -> float:
+    """A sentence's score: the weighted sum of its `features`."""
+    return sum(WEIGHTS[name] * value for name, value in found.items())
+
+
+def proximity(text: str, asked: set[str], variants: dict[str, str] | None = None) -> float:
+    """k / w for the shortest run of w words holding all k question terms the sentence has
+    (k >= 2); 0 when it has fewer. Terms that stand together describe one thing."""
+    positions = []
+    for i, match in enumerate(WORD.finditer(text)):
+        found = {(variants or {}).get(t, t) for t in terms(match.group())} & asked
+        if found:
+            positions.append((i, next(iter(found))))
+    wanted = {t for _, t in positions}
+    if len(wanted) < 2:
+        return 0.0
+    best, counts, lo = len(positions) * 100, {}, 0  # type: ignore[var-annotated]
+    for pos, term in positions:
+        counts[term] = counts.get(term, 0) + 1
+        while len(counts) == len(wanted):
+            best = min(best, pos - positions[lo][0] + 1)
+            left = positions[lo][1]
+            counts[left] -= 1
+            if not counts[left]:
+                del counts[left]
+            lo += 1
+    return len(wanted) / best
 
 
 def already_quoted(cand: Candidate, seen: list[Citation]) -> bool:

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from index.citations import CitationNumbers
 from index.compose import Composition, ExtractiveComposer
-from index.errors import LLMError, QuestionError
+from index.errors import ArticleNotFoundError, LLMError, QuestionError
 from index.followup import standalone_question
 from index.llm_answer import LLMAnswerer
 from index.models import Answer, Filters, Passage, Timings, Turn
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.catalog import Catalog
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +64,7 @@ class PassageRetriever(Protocol):
         filters: Filters | None = None,
         as_of: date | None = None,
         top_k: int | None = None,
+        keep_below_floor: bool = False,
     ) -> list[Passage]: ...
 
 
@@ -92,17 +99,19 @@ class Newsdesk:
         condense = self.llm_answerer.condense if self.llm_answerer else None
         standalone = standalone_question(text, history, condense=condense)
         t0 = time.perf_counter()
-        passages = self.retriever.retrieve(standalone, filters=filters, as_of=as_of)
+        found = self.retriever.retrieve(
+            standalone, filters=filters, as_of=as_of, keep_below_floor=True
+        )
         retrieve_ms = _ms(t0)
         t0 = time.perf_counter()
         focus = text if standalone != text else None
-        composition, mode, model = self._compose(standalone, focus, passages, history, as_of)
+        composition, mode, model = self._compose(standalone, focus, found, history, as_of)
         return Answer(
             question=text,
             standalone_question=standalone,
             text=composition.text,
             citations=composition.citations,
-            passages=passages,
+            passages=self._relevant(found),
             declined=composition.declined,
             mode=mode,
             model=model,
@@ -118,12 +127,16 @@ class Newsdesk:
         history: list[Turn],
         as_of: date | None,
     ) -> tuple[Composition, str, str | None]:
-        """(composition, mode, model): the LLM's when it works, else the extractive one."""
+        """(composition, mode, model): the LLM's when it works, else the extractive one.
+
+        `passages` are the top ones, relevant or not: the extractive composer names the
+        closest stories when it declines; the LLM is given only the relevant ones.
+        """
         if self.llm_answerer is not None:
             try:
                 composed = self.llm_answerer.compose(
                     question,
-                    passages,
+                    self._relevant(passages),
                     numbers=CitationNumbers(history),
                     today=as_of or date.today(),
                 )
@@ -134,6 +147,12 @@ class Newsdesk:
                 fallback.note = f"The language model failed ({exc}); this is an extractive answer."
                 return fallback, "extractive", None
         return self._extractive(question, focus, passages, history), "extractive", None
+
+    def _relevant(self, passages: list[Passage]) -> list[Passage]:
+        floor = self.composer.relevance_floor
+        return [
+            p for p in passages if (p.relevance if p.relevance is not None else p.score) >= floor
+        ]
 
     def _extractive(
         self, question: str, focus: str | None, passages: list[Passage], history: list[Turn]
@@ -161,11 +180,33 @@ def open_newsdesk(settings: Settings) -> Newsdesk:
         # that the article holds the question's subject and picks the answering sentences
         composer=ExtractiveComposer(
             relevance_floor=relevance_floor(settings),
-            article_text=lambda article_id: retriever.catalog.get_article(article_id).text,
+            article_text=_article_text(retriever.catalog),
+            similarity=_similarity(retriever.embed_model) if settings.answer_semantic else None,
         ),
         llm_answerer=_llm_answerer(settings),
         settings=settings,
     )
+
+
+def _article_text(catalog: Catalog) -> Callable[[str], str]:
+    def article_text(article_id: str) -> str:
+        try:
+            return catalog.get_article(article_id).text
+        except ArticleNotFoundError:  # deleted since it was retrieved
+            return ""
+
+    return article_text
+
+
+def _similarity(embed_model: Any) -> Callable[[str, list[str]], list[float]]:
+    from index.embeddings import embed_texts
+
+    def similarity(question: str, sentences: list[str]) -> list[float]:
+        vectors = embed_texts(embed_model, [question, *sentences])
+        norms = np.linalg.norm(vectors, axis=1) + 1e-9
+        return [float(v) for v in (vectors[1:] @ vectors[0]) / (norms[1:] * norms[0])]
+
+    return similarity
 
 
 def _llm_answerer(settings: Settings) -> LLMAnswerer | None:

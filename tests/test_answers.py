@@ -1,0 +1,128 @@
+"""Answers as a user reads them, on a one-article undated store and on the sample corpus.
+
+The same settings serve both: the answering sentence leads, questions whose subject no
+article holds are declined with the closest stories named, follow-ups stay on topic and a
+self-contained question is not mixed with the previous one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.models import Answer, Turn
+from index.service import Newsdesk, open_newsdesk
+from index.settings import Settings, load_settings
+from ingest.pipeline import ingest_sources
+
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed"
+AS_OF = date(2025, 6, 1)
+
+
+@pytest.fixture(scope="session")
+def seed_desk(tmp_path_factory: pytest.TempPathFactory) -> Newsdesk:
+    """A store holding one undated article and nothing else."""
+    data = tmp_path_factory.mktemp("seed") / "data"
+    settings = load_settings(_env_file=None, newsdesk_data_dir=data, answer_mode="extractive")
+    report = ingest_sources([str(SEED)], settings=settings)
+    assert report.ok and len(report.new) == 1, report.summary()
+    return open_newsdesk(settings)
+
+
+@pytest.fixture(scope="session")
+def sample_desk(sample_settings: Settings) -> Newsdesk:
+    return open_newsdesk(sample_settings)
+
+
+def lead(answer: Answer) -> str:
+    """The first sentence the user reads (up to its first citation marker)."""
+    return answer.text.split(" [", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Who is Mexico's president?", "Claudia Sheinbaum"),
+        ("how many national guard troops is mexico sending", "10,000"),
+        ("how many troops are at the border now", "5,000"),
+        ("who runs northern command", "Gregory Guillot"),
+        ("what does the administration want to label the cartels", "foreign terrorist"),
+        ("why are critics uneasy about the military role at the border", "human rights"),
+    ],
+)
+def test_the_one_undated_article_answers_its_own_facts(
+    seed_desk: Newsdesk, question: str, fact: str
+) -> None:
+    answer = seed_desk.answer(question)
+    assert not answer.declined, answer.text
+    assert fact in lead(answer), answer.text
+    assert answer.citations[0].title.startswith("US Reports 5,000 Troops")
+    assert "As of" not in answer.text  # an undated article has no date to frame it with
+
+
+@pytest.mark.parametrize(
+    ("question", "lacking"),
+    [
+        ("how many people died in the earthquake in morocco", "morocco"),
+        ("what is the interest rate in japan", "japan"),
+        ("who won the super bowl", None),
+    ],
+)
+def test_the_one_article_store_declines_what_it_does_not_cover(
+    seed_desk: Newsdesk, question: str, lacking: str | None
+) -> None:
+    answer = seed_desk.answer(question)
+    assert answer.declined and not answer.citations, answer.text
+    if lacking:
+        assert answer.text.startswith("I have nothing on") and f"“{lacking}”" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "url_part", "fact"),
+    [
+        ("who scored for riverton in extra time", "riverton-rovers-cup-final", "Marco Diaz"),
+        ("how hot did it get in port aurelia", "port-aurelia-heat-record", "44.1"),
+        ("why is lumen recalling its robots", "lumen-robotics-recall", "overheat"),
+        ("how many trains got cancelled in the rail strike", "coastal-rail-strike", "800"),
+        ("who leads the drivers union", "coastal-rail-strike", "Grace Mbeki"),
+        ("did anyone die of measles in eastmoor", "eastmoor-measles", "one child died"),
+    ],
+)
+def test_sample_questions_in_chat_style_lead_with_the_answer(
+    sample_desk: Newsdesk, question: str, url_part: str, fact: str
+) -> None:
+    answer = sample_desk.answer(question, as_of=AS_OF)
+    assert fact in lead(answer), answer.text
+    assert url_part in answer.citations[0].url
+
+
+def test_an_absent_subject_is_declined_naming_the_closest_stories(sample_desk: Newsdesk) -> None:
+    answer = sample_desk.answer("how many trains were cancelled by the strike in france")
+    assert answer.declined and not answer.citations
+    assert answer.text.startswith("I have nothing on “france”")
+    assert "The closest I have: “Coastal rail strike cancels 800 trains" in answer.text
+
+
+def test_one_article_is_cited_once(sample_desk: Newsdesk) -> None:
+    for question in ["how many troops are at the border now", "what did valdoria's bank do"]:
+        answer = sample_desk.answer(question, as_of=AS_OF)
+        articles = [c.article_id for c in answer.citations]
+        assert len(articles) == len(set(articles)), answer.text
+
+
+def test_a_follow_up_stays_on_topic(sample_desk: Newsdesk) -> None:
+    first = sample_desk.answer("how many measles cases are there in eastmoor", as_of=AS_OF)
+    history = [Turn(question=first.question, answer=first.text, citations=first.citations)]
+    follow = sample_desk.answer("and how many of them went to hospital", history=history)
+    assert "Forty-one" in follow.text
+    assert "eastmoor-measles" in follow.citations[0].url
+
+
+def test_a_self_contained_question_leaves_the_previous_topic(sample_desk: Newsdesk) -> None:
+    first = sample_desk.answer("how many measles cases are there in eastmoor", as_of=AS_OF)
+    history = [Turn(question=first.question, answer=first.text, citations=first.citations)]
+    answer = sample_desk.answer("who leads the drivers union in the rail strike", history=history)
+    assert answer.standalone_question == "who leads the drivers union in the rail strike"
+    assert "Grace Mbeki" in lead(answer)

@@ -1,0 +1,144 @@
+"""What makes a question specific, whether an article holds its subject, what it asks for,
+and which sentences may be quoted as an answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from index.asks import QuestionKind, offers
+from index.citations import CitationNumbers
+from index.compose import ExtractiveComposer
+from index.followup import heuristic_standalone, leans_on_history
+from index.grounding import is_place, missing_words, specific_words
+from index.models import Passage, Turn
+from index.sentences import quotable, sentences
+
+QUAKE = "A magnitude 7.8 earthquake struck southern Turkey and northern Syria early on Monday."
+
+
+def test_names_places_years_and_rare_words_make_a_question_specific() -> None:
+    assert specific_words("how strong was the earthquake in morocco") == ["earthquake", "morocco"]
+    assert specific_words("what happened with hurricane ian in 2024") == [
+        "hurricane",
+        "ian",
+        "2024",
+    ]
+    assert specific_words("Who is Mexico's president?") == ["Mexico's"]
+    assert specific_words("who won the world cup final") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        ("how strong was the earthquake in morocco", QUAKE, ["morocco"]),
+        ("how many died in the 2024 turkey earthquake", QUAKE, ["2024"]),
+        ("how many died in the turkish earthquake", QUAKE, []),  # demonym
+        ("who is the mexican president", "Mexico's president said on Monday.", []),
+        ("what did burma's junta say", "Myanmar's junta said on Monday it would talk.", []),
+        ("how many people died in the kentucky flooding", "Floods in Kentucky killed 37.", []),
+        ("how many troops are on the canadian border", "Troops at the Mexico border.", None),
+    ],
+)
+def test_the_subject_must_be_in_the_article(
+    question: str, text: str, missing: list[str] | None
+) -> None:
+    found = missing_words(question, [text])
+    if missing is None:
+        assert found, "a place the article never names"
+    else:
+        assert found == missing
+
+
+def test_a_long_quiz_question_may_carry_context_the_article_lacks() -> None:
+    question = (
+        "Amid slumping gadget sales and rising component costs, which company unveiled "
+        "a folding tablet with a two-day battery this week?"
+    )
+    text = "Harlow Instruments unveiled the Skylark, a folding tablet with a two-day battery."
+    assert missing_words(question, [text, "The company's tablet goes on sale in March."]) == []
+
+
+def test_places_and_their_demonyms() -> None:
+    assert all(is_place(w) for w in ["morocco", "canadian", "mexican", "chinese", "german"])
+    assert not any(is_place(w) for w in ["several", "random", "clinic"])
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("how many people died in the kentucky floods", "number"),
+        ("why are egg prices so high", "reason"),
+        ("where did the plane go down", "place"),
+        ("who's mexico's president", "name"),
+        ("when does the probe reach the asteroid", "date"),
+        ("did the fed raise rates again", "claim"),
+        ("what did mexico send to the border", "thing"),
+    ],
+)
+def test_what_the_question_asks_for(question: str, wanted: str) -> None:
+    assert QuestionKind.of(question).wanted == wanted
+
+
+def test_a_sentence_offers_what_is_asked() -> None:
+    number = QuestionKind.of("how many troops are there")
+    assert offers("Roughly 5,000 troops are deployed.", number, {"troop"}) == 1.0
+    assert offers("The troops were deployed as many times as needed.", number, {"troop"}) == 0.0
+    reason = QuestionKind.of("why are egg prices so high")
+    assert offers("Prices rose because of a bird flu outbreak.", reason, set()) == 1.0
+    place = QuestionKind.of("where did the plane go down")
+    assert offers("The plane crashed in Nepal on Sunday.", place, {"plane"}) == 1.0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Snow blankets a neighborhood, December 25, 2022, in Buffalo, New York.",
+        "Chang W. Lee/Pool/The New York Times/DPA/AP Joe Biden arrives at his inauguration.",
+        "Rescuers search the rubble in Antakya. (Photo by Burak Kara/Getty Images)",
+        "Obama's favorite books of 2021",
+        "• Tickets go on sale on Friday for the tour.",
+        "READ MORE: THE TEN BEST MOMENTS OF THE YEAR.",
+        "Sign up for our newsletter to get the latest news.",
+    ],
+)
+def test_captions_credits_headings_and_list_items_are_never_quoted(sentence: str) -> None:
+    assert not quotable(sentence)
+
+
+def test_a_dateline_is_left_out_of_the_quote() -> None:
+    text = "(CNN) There have been an estimated 140 million Covid-19 infections in the US."
+    ((start, end),) = sentences(text)
+    assert text[start:end].startswith("There have been")
+
+
+def test_the_answering_sentence_leads_not_the_caption() -> None:
+    text = (
+        "Snow blankets a neighborhood, December 25, 2022, in Buffalo, New York. "
+        "The blizzard killed at least 39 people in Erie County, officials said on Monday. "
+        "Crews worked through the night."
+    )
+    passage = Passage(
+        chunk_id="b:v:0", article_id="b", title="Buffalo blizzard", source="Outlet", url="",
+        published=date(2022, 12, 27), start=0, end=len(text), text=text, score=0.6,
+    )  # fmt: skip
+    answer = ExtractiveComposer(relevance_floor=0.2).compose(
+        "how many people died in the buffalo blizzard", [passage], numbers=CitationNumbers()
+    )
+    assert answer.text == (
+        "As of 27 December 2022, the blizzard killed at least 39 people in Erie County, "
+        "officials said on Monday [1]."
+    )
+    assert "Snow blankets" not in answer.citations[0].quote
+
+
+def test_a_self_contained_question_is_not_a_follow_up() -> None:
+    assert not leans_on_history("Which country elected its first leftist leader?")
+    assert leans_on_history("and who ordered that")
+    assert leans_on_history("how many of them died")
+    history = [Turn(question="How many troops are at the border now?", answer="5,000 [1].")]
+    assert (
+        heuristic_standalone("Which country elected its first leftist leader?", history)
+        == "Which country elected its first leftist leader?"
+    )
