@@ -135,6 +135,39 @@ def _new_number(text: str, asked: set[str]) -> bool:
     return False
 
 
+def _is_offered(token: str, index: int, kind: QuestionKind, asked: set[str]) -> bool:
+    """Is this word of a sentence the kind of thing the question asks for?"""
+    if kind.wanted == "number":
+        word = token.rstrip(".,").replace(",", "").lower()
+        return (token[0].isdigit() or bool(re.fullmatch(_NUMBER_WORDS, word))) and word not in asked
+    if kind.wanted == "date":
+        return bool(HAS_DATE.fullmatch(token) or HAS_DAY.fullmatch(token))
+    if kind.wanted in ("name", "thing", "place"):
+        if index == 0 or not token[0].isupper() or token.lower() in NOT_A_NAME:
+            return False
+        found = terms(token)
+        return bool(found) and not found & asked
+    return False
+
+
+def answer_nearness(
+    text: str, kind: QuestionKind, asked: set[str], variants: dict[str, str] | None = None
+) -> float:
+    """1 / d for the fewest words d (1: adjacent) between what is asked for (a new name, a number)
+    and a word of the question: "37 people", "Mexican President Claudia Sheinbaum"."""
+    offered, matched = [], []
+    for i, match in enumerate(WORD.finditer(text)):
+        token = match.group()
+        if {(variants or {}).get(t, t) for t in terms(token)} & asked:
+            matched.append(i)
+        elif _is_offered(token, i, kind, asked):
+            offered.append(i)
+    if not offered or not matched:
+        return 0.0
+    gap = min(abs(a - b) for a in offered for b in matched)
+    return 1.0 / gap
+
+
 def offers(text: str, kind: QuestionKind, asked: set[str]) -> float:
     """How well the sentence offers what the question asks for: 1 yes, 0.5 partly, 0 no."""
     wanted = kind.wanted

@@ -150,7 +150,10 @@ class ExtractiveComposer:
         kind, asked, candidates = ranking.kind, ranking.asked, ranking.candidates
         candidates = self._by_meaning(focus or question, candidates)
         chosen = self._select(candidates, kind)
-        about = terms(chosen[0].passage.title) & set(asked)  # the headline is about the ask
+        # quote the sentence naming the headline's subject when the headline is about the
+        # question but the question does not name that subject ("which show …")
+        title = chosen[0].passage.title
+        about = terms(title) & set(asked) and not headline_names(title, set()) & set(asked)
         if kind.wants_name and about and len(chosen) < self.max_sentences:
             chosen = _naming(candidates, chosen, set(asked)) + chosen
         return _render(chosen, kind, numbers)
@@ -224,13 +227,19 @@ class ExtractiveComposer:
             ]
             titles = [_with_variants(t, variants) for t in titles]
         wanted = rarity_weights(asked, [f for _, _, found in split for f in found], titles)
-        newest = max((p.published for p in passages if p.published), default=None)
-        out = []
-        for rank, (passage, spans, found) in enumerate(split):
-            for cand in passage_candidates(passage, rank, spans, found, wanted):
-                cand.features = features(cand, kind, asked, newest, seen, variants)
-                cand.score = weighted(cand.features)
-                out.append(cand)
+        out = [
+            cand
+            for rank, (passage, spans, found) in enumerate(split)
+            for cand in passage_candidates(passage, rank, spans, found, wanted)
+        ]
+        # "now" means the newest report on the question's topic, not the newest passage
+        newest = max(
+            (c.passage.published for c in out if c.passage.published and c.coverage >= 0.5),
+            default=None,
+        )
+        for cand in out:
+            cand.features = features(cand, kind, asked, newest, seen, variants)
+            cand.score = weighted(cand.features)
         out.sort(key=lambda c: c.score, reverse=True)
         return out
 

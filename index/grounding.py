@@ -16,14 +16,17 @@ from functools import lru_cache
 
 from index.text import STOPWORDS, WORD, normalise, stem, terms
 
-# words at or below this Zipf frequency (about 30 per million words) name something specific:
-# "kentucky" 4.3, "earthquake" 4.15, "floods" 3.8; "president" 5.45 and "prices" 4.9 do not
-SPECIFIC_ZIPF = 4.5
+# words at or below this Zipf frequency (about 50 per million words) name something specific:
+# "kentucky" 4.3, "earthquake" 4.15, "champions" 4.6; "decide" 4.8 and "president" 5.45 do not
+SPECIFIC_ZIPF = 4.7
 # ... and below this one (about 1 per million: "sheinbaum", "ketanji") they are names, like
 # the words a user capitalises, places, and numbers: each of those must be in the article,
 # while of the other specific words ("slumping gadget sales") a third must be
 NAME_ZIPF = 3.0
 SOFT_SHARE = 2 / 3  # a long quiz-style question carries context words no article repeats
+SOFT_SHARE_SHORT = 1 / 3
+SOFT_WEIGHTED = False
+SOFT_BY_LENGTH = False
 _QUESTION_WORDS = frozenset(
     [
         "who",
@@ -166,7 +169,7 @@ _SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers")
 def _rarity(word: str) -> float:
     """Zipf frequency of the word's commonest form ("slumping": that of "slump")."""
     forms = [word, stem(word)] + [word[: -len(x)] for x in _SUFFIXES if word.endswith(x)]
-    return max(zipf(form) for form in forms if len(form) > 1)
+    return max((zipf(form) for form in forms if len(form) > 1), default=9.0)
 
 
 def warm_up() -> None:
@@ -185,13 +188,16 @@ def _specific(question: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     seen: set[str] = set()
     for i, match in enumerate(WORD.finditer(question)):
-        token = match.group().rstrip(".,")
+        token = match.group().rstrip(".,-")
         word = normalise(token)
         if len(word) < 2 or word in STOPWORDS or word in _QUESTION_WORDS or stem(word) in seen:
             continue
         if token[0].isdigit():
             if len(token.replace(",", "")) >= 2:
                 out.append((token, True))
+            continue
+        if "-" in word and token[0].isupper():  # "Texas-Mexico": each name on its own
+            out += [(part, True) for part in token.split("-") if len(part) > 1]
             continue
         rarity = min((_rarity(part) for part in word.split("-") if part), default=9.0)
         capital = i > 0 and token[0].isupper() and not _after_sentence_end(question, match)
@@ -213,8 +219,9 @@ def _base(word: str) -> str:
 
 def _variant_present(word: str, found: set[str]) -> bool:
     """Is `word` (normalised) or an ordinary variant of it among the stems in `found`?"""
-    if word[0].isdigit():
-        return word.replace(",", "") in found
+    if word[0].isdigit():  # "13" is there when the article says 13 or 13.5
+        number = word.replace(",", "")
+        return any(t == number or t.startswith(number + ".") for t in found)
     if stem(word) in found or stem(_ALIASES.get(word, word)) in found:
         return True
     base = _base(word)
@@ -250,11 +257,23 @@ def missing_words(question: str, texts: list[str]) -> list[str]:
     found = set().union(*(article_terms(t) for t in texts)) if texts else set()
     words = _specific(question)
     lacking = [(w, name) for w, name in words if not _variant_present(normalise(w), found)]
-    soft = [w for w, name in words if not name]
-    soft_lacking = [w for w, name in lacking if not name]
-    if any(name for _, name in lacking) or len(soft_lacking) > SOFT_SHARE * len(soft):
+    soft = [_weight(w) for w, name in words if not name]
+    soft_lacking = [_weight(w) for w, name in lacking if not name]
+    if any(name for _, name in lacking) or sum(soft_lacking) > _allowed(len(soft)) * sum(soft):
         return [w for w, _ in lacking]
     return []
+
+
+def _weight(word: str) -> float:
+    """Rarer words say more about what the question is about."""
+    return max(7.0 - _rarity(normalise(word)), 0.5) if SOFT_WEIGHTED else 1.0
+
+
+def _allowed(count: int) -> float:
+    """The share of a question's other specific words (by weight) an answer may lack."""
+    if SOFT_BY_LENGTH:
+        return SOFT_SHARE if count >= 6 else SOFT_SHARE_SHORT
+    return SOFT_SHARE
 
 
 @lru_cache(maxsize=256)

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from index.asks import NOT_A_NAME, QuestionKind, offers
+from index.asks import NOT_A_NAME, QuestionKind, answer_nearness, offers
 from index.models import Citation, Passage
 from index.text import WORD, sentence_spans, terms
 
@@ -56,6 +56,7 @@ WEIGHTS = {
     "offers": 0.15,  # the sentence offers the kind of thing asked for (a number, a date)
     "lacks_offer": -0.3,  # ... or lacks what a number, date or name question needs
     "proximity": 0.1,  # the question's words stand together in it ("Mexican President")
+    "answer_near": 0.1,  # what is asked for stands next to them ("37 people")
     "headline_name": 0.2,  # it names what the headline names, for a "which" question
     "lead": 0.08,
     "named_subject": 0.08,
@@ -196,7 +197,13 @@ def features(
     offered = offers(text, kind, set(asked))
     names = {t for t, w in asked.items() if w >= 2.0}
     opening = terms(" ".join(text.split()[:5]))
-    headline = kind.wants_name and cand.terms & headline_names(cand.passage.title, set(asked))
+    # a "which show" question whose answer the headline names ("Squid Game" renewed); when
+    # the question already names the headline's subject, the answer is something else
+    headline = (
+        kind.wants_name
+        and not headline_names(cand.passage.title, set()) & set(asked)
+        and cand.terms & headline_names(cand.passage.title, set(asked))
+    )
     return {
         "coverage": cand.coverage,
         "own": cand.own,
@@ -206,6 +213,7 @@ def features(
         # a "how many" sentence without a number answers nothing
         "lacks_offer": float(not offered and kind.wanted in ("number", "date", "name")),
         "proximity": proximity(text, set(asked), variants),
+        "answer_near": answer_nearness(text, kind, set(asked), variants),
         "headline_name": float(bool(headline)),
         "lead": float(cand.passage.start + cand.start == 0),  # a news lead states the fact
         # what the question names is the sentence's subject
