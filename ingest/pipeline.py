@@ -25,6 +25,7 @@ from index.factory import build_chunker, open_store
 from index.models import Article, Chunk, content_hash
 from index.settings import Settings
 from index.store import ArticleStore
+from ingest.load_fields import describe_error
 from ingest.sources import Failure, load_sources
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,12 @@ class Ingestor:
                 tick(1)
                 continue
             seen.add(item.id)
-            chunks = self.chunker.chunk(item)
+            try:
+                chunks = self.chunker.chunk(item)
+            except Exception as exc:  # one article the chunker trips on fails alone
+                report.failed.append(Failure(source=item.id, reason=describe_error(exc)))
+                tick(1)
+                continue
             if not chunks:
                 report.failed.append(Failure(source=item.id, reason="no text to index"))
                 tick(1)
