@@ -124,6 +124,28 @@ class ArticleStore:
             self.catalog.forget_stale(batch)
         return len(stale)
 
+    def collect_orphans(self) -> int:
+        """Remove vectors no catalog row knows of; returns how many.
+
+        A run killed after writing a round's vectors and before committing it leaves them
+        behind under ids the catalog never recorded, so `purge_stale` cannot see them.
+        Only safe while no other ingest is writing (see `ingest.lock`).
+        """
+        known = self.catalog.all_chunk_ids()
+        orphans: list[str] = []
+        offset = 0
+        while True:
+            page = self._collection.get(include=[], limit=WRITE_BATCH, offset=offset)["ids"]
+            orphans += [cid for cid in page if cid not in known]
+            if len(page) < WRITE_BATCH:
+                break
+            offset += WRITE_BATCH
+        for start in range(0, len(orphans), WRITE_BATCH):
+            self._collection.delete(ids=orphans[start : start + WRITE_BATCH])
+        if orphans:
+            logger.info("removed %d orphan vectors left by an interrupted run", len(orphans))
+        return len(orphans)
+
     def delete_article(self, article_id: str) -> None:
         self.catalog.delete_article(article_id)
         self.purge_stale()

@@ -26,6 +26,7 @@ from index.models import Article, Chunk, content_hash
 from index.settings import Settings
 from index.store import ArticleStore
 from ingest.load_fields import describe_error
+from ingest.run_lock import sole_writer
 from ingest.sources import Failure, load_sources
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,24 @@ class Ingestor:
         *,
         progress: Callable[[int], object] | None = None,
     ) -> IngestReport:
-        """Ingest every article of `items`; failures are recorded and the batch carries on."""
+        """Ingest every article of `items`; failures are recorded and the batch carries on.
+
+        First, vectors a killed run wrote but never committed are collected (only when no
+        other ingest is running, which could be about to commit its own).
+        """
+        with sole_writer(self.store.catalog.path.with_name("ingest.lock")) as alone:
+            if alone:
+                self.store.collect_orphans()
+            else:
+                logger.info("another ingest is running: orphan vectors are left for later")
+            return self._ingest(items, progress=progress)
+
+    def _ingest(
+        self,
+        items: Iterable[Article | Failure],
+        *,
+        progress: Callable[[int], object] | None = None,
+    ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         self.store.purge_stale()  # finish what a killed run left behind
