@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date
+from functools import partial
 from typing import Any, Protocol
 
 from index.citations import CitationNumbers
@@ -89,14 +90,19 @@ class Newsdesk:
         started = time.perf_counter()
         text = check_question(question, max_chars=self.settings.max_question_chars)
         history = history or []
-        condense = self.llm_answerer.condense if self.llm_answerer else None
+        # one LLM time budget per question, shared by condensing and composing
+        llm = self.llm_answerer
+        deadline = llm.deadline() if llm else None
+        condense = partial(llm.condense, deadline=deadline) if llm else None
         standalone = standalone_question(text, history, condense=condense)
         t0 = time.perf_counter()
         passages = self.retriever.retrieve(standalone, filters=filters, as_of=as_of)
         retrieve_ms = _ms(t0)
         t0 = time.perf_counter()
         focus = text if standalone != text else None
-        composition, mode, model = self._compose(standalone, focus, passages, history, as_of)
+        composition, mode, model = self._compose(
+            standalone, focus, passages, history, as_of, deadline
+        )
         return Answer(
             question=text,
             standalone_question=standalone,
@@ -117,6 +123,7 @@ class Newsdesk:
         passages: list[Passage],
         history: list[Turn],
         as_of: date | None,
+        deadline: float | None = None,
     ) -> tuple[Composition, str, str | None]:
         """(composition, mode, model): the LLM's when it works, else the extractive one."""
         if self.llm_answerer is not None:
@@ -126,6 +133,7 @@ class Newsdesk:
                     passages,
                     numbers=CitationNumbers(history),
                     today=as_of or date.today(),
+                    deadline=deadline,
                 )
                 return composed, self.settings.answer_mode, self.llm_answerer.model_name
             except LLMError as exc:
