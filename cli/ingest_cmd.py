@@ -15,6 +15,7 @@ import click
 from tqdm import tqdm
 
 from cli.main import pass_settings
+from cli.terminal import field
 from index.errors import NewsdeskError
 from index.settings import Settings
 from ingest.pipeline import IngestReport, ingest_sources
@@ -60,7 +61,8 @@ def _reason(exc: BaseException) -> str:
 def _print_report(report: IngestReport) -> None:
     click.echo(report.summary())
     for failure in report.failed:
-        click.echo(f"  failed: {failure.source}: {failure.reason}", err=True)
+        click.echo(f"  failed: {field(failure.source, 500)}: {field(failure.reason, 500)}",
+                   err=True)
 
 
 def _report_dict(report: IngestReport) -> dict[str, object]:

@@ -142,3 +142,23 @@ def test_ingest_exit_status_tells_a_partial_failure_from_a_crash(tmp_path: Path)
     )
     assert crashed.exit_code == 3, crashed.output
     assert "ingest stopped:" in crashed.output and "Traceback" not in crashed.output
+
+
+def test_an_unusable_data_dir_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    env = {"NEWSDESK_DATA_DIR": str(tmp_path / "a-file" / "data")}
+    for command in (["articles", "list"], ["ask", "what happened?"]):
+        result = CliRunner().invoke(cli, command, env=env)
+        assert result.exit_code == 1, result.output
+        [line] = result.output.strip().splitlines()
+        assert line.startswith("Error: Not a directory: ") and "a-file" in line
+
+
+def test_a_file_name_with_escape_sequences_is_printed_inert(tmp_path: Path) -> None:
+    odd = tmp_path / "evil\x1b[2J.txt"
+    odd.write_text("")
+    result = CliRunner().invoke(
+        cli, ["ingest", str(odd)], env={"NEWSDESK_DATA_DIR": str(tmp_path / "data")}
+    )
+    assert result.exit_code == 1
+    assert "evil[2J.txt: empty file" in result.output and "\x1b" not in result.output
