@@ -132,14 +132,7 @@ class ArticleStore:
         Only safe while no other ingest is writing (see `ingest.lock`).
         """
         known = self.catalog.all_chunk_ids()
-        orphans: list[str] = []
-        offset = 0
-        while True:
-            page = self._collection.get(include=[], limit=WRITE_BATCH, offset=offset)["ids"]
-            orphans += [cid for cid in page if cid not in known]
-            if len(page) < WRITE_BATCH:
-                break
-            offset += WRITE_BATCH
+        orphans = [cid for cid in self.vector_ids() if cid not in known]
         for start in range(0, len(orphans), WRITE_BATCH):
             self._collection.delete(ids=orphans[start : start + WRITE_BATCH])
         if orphans:
@@ -151,6 +144,15 @@ class ArticleStore:
         self.purge_stale()
 
     # -- reading ----------------------------------------------------------------------
+    def vector_ids(self) -> list[str]:
+        """The id of every vector in the collection, committed or not."""
+        ids: list[str] = []
+        while True:
+            page = self._collection.get(include=[], limit=WRITE_BATCH, offset=len(ids))["ids"]
+            ids += page
+            if len(page) < WRITE_BATCH:
+                return ids
+
     def count_vectors(self) -> int:
         return int(self._collection.count())
 
