@@ -171,22 +171,33 @@ def recover(data: Path, embed_model: object) -> None:
     ).ingest([])
 
 
+def updated(state: dict[str, object], variant: int) -> int:
+    """How many of the articles changed in `variant` were committed in that version."""
+    hashes = state["hashes"]
+    changed = [a for i, a in enumerate(corpus(variant)) if (i + variant) % 2 == 0]
+    return sum(hashes.get(a.id) == a.hash for a in changed)  # type: ignore[attr-defined]
+
+
 def kill_campaign(work: Path, kills: int, rng: random.Random) -> dict[str, object]:
     from index.embeddings import OnnxMiniLMEmbedding
 
     data = work / "kills"
     full = run_ingest(data, 0)  # builds the store and times one whole run
     embed_model = OnnxMiniLMEmbedding()
-    failures = []
+    failures, orphans = [], 0
     for attempt in range(1, kills + 1):
         moment = rng.uniform(0.0, 1.0) * full
         run_ingest(data, attempt, kill_after=moment)
-        broken = half_visible(store_state(data))
+        killed = store_state(data)
+        broken = half_visible(killed)
         recover(data, embed_model)
         state = store_state(data)
         problems = ([f"{len(broken)} half-visible"] if broken else []) + disagreements(state)
+        left = len(killed["vectors"] - state["vectors"])  # type: ignore[operator]
+        orphans += left
         print(
-            f"kill {attempt:2d} at {moment:5.2f}s: {len(state['visible'])} visible, "  # type: ignore[arg-type]
+            f"kill {attempt:2d} at {moment:5.2f}s: {updated(killed, attempt)} of "
+            f"{ARTICLES // 2} updates committed, {left} stale/orphan vectors collected, "
             f"{'; '.join(problems) or 'consistent'}"
         )
         failures += [attempt] if problems else []
@@ -200,7 +211,7 @@ def kill_campaign(work: Path, kills: int, rng: random.Random) -> dict[str, objec
         "failures": len(failures),
         "lost": lost,
         "detail": f"killed within a run's {full:.1f}s of work; {ARTICLES} articles "
-        f"(half changed each run), rounds of 3",
+        f"(half changed each run), rounds of 3; {orphans} leftover vectors collected",
     }
 
 
@@ -449,7 +460,8 @@ def full_log(work: Path, *, tmpfs: bool, count: int = 10) -> dict[str, object]:
         "tries": count,
         "failures": count - found,
         "lost": count - found,
-        "detail": f"{in_memory} waited in memory (spool disk full too), then written",
+        "detail": f"{count - in_memory} waited in the spool file, {in_memory} in memory "
+        "(when the spool's disk is full too); all written once there was space",
     }
 
 
@@ -495,7 +507,8 @@ def main() -> None:
             kill_campaign(work, args.kills, rng),
             malformed_campaign(work, args.malformed),
             locked_log(work),
-            full_log(work),
+            full_log(work, tmpfs=True),
+            full_log(work, tmpfs=False),
             damaged_log(work),
         ]
     print(
