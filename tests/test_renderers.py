@@ -154,3 +154,40 @@ def test_csv_cells_cannot_be_formulas() -> None:
         "citations": '[{"title": "=x"}]',
     }
     assert neutralise("a\u202eb\x1bc") == "abc"
+
+
+def test_show_never_sends_an_empty_link_or_an_overlong_message() -> None:
+    from bot.admin import show_lines
+    from bot.split import pack
+
+    cite = {
+        "number": 1,
+        "url": "https://example.com/a",
+        "title": "",
+        "source": "Metro Daily",
+        "article_id": "a1",
+        "score": 0.5,
+        "passage": "“Squid Game” is back. " * 400,
+    }
+    long_title = {**cite, "number": 2, "title": "T\x1b[2J" * 3000}
+    found = {
+        "id": 7,
+        "created_at": "2025-01-01 10:00:00",
+        "declined": 0,
+        "error": None,
+        "up": 0,
+        "down": 0,
+        "user_name": "ann\u202e",
+        "user_id": 1,
+        "chat_type": "private",
+        "chat_id": 5,
+        "question": "Q?" * 3000,
+        "answer": "A. " * 3000,
+        "citations": [cite, long_title],
+    }
+    messages = pack(show_lines(found))
+    assert all(visible_len(m) <= MESSAGE_LIMIT for m in messages)
+    assert "></a>" not in "".join(messages)
+    assert '<a href="https://example.com/a">https://example.com/a</a>' in "".join(messages)
+    assert_inert("".join(parse_html(m) for m in messages))
+    assert "““" not in "".join(messages)
