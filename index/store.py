@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 MODEL_KEY = "newsdesk_embed_model"
 # Chroma rejects very large single writes; llama-index batches at 41,665 anyway
 WRITE_BATCH = 5000
+_NO_SUCH_ID = "newsdesk:no-such-chunk"
 
 
 def date_number(value: Any) -> int:
@@ -131,6 +132,10 @@ class ArticleStore:
         behind under ids the catalog never recorded, so `purge_stale` cannot see them.
         Only safe while no other ingest is writing (see `ingest.lock`).
         """
+        # A killed writer can leave records in Chroma's write-ahead log that are applied only
+        # by the next write; a no-op delete applies them now, or they would reappear as
+        # orphans after this sweep (seen in bench/faults.py kills).
+        self._collection.delete(ids=[_NO_SUCH_ID])
         known = self.catalog.all_chunk_ids()
         orphans = [cid for cid in self.vector_ids() if cid not in known]
         for start in range(0, len(orphans), WRITE_BATCH):
