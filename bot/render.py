@@ -129,5 +129,11 @@ def fit_message(text: str, limit: int = MESSAGE_LIMIT) -> tuple[str, bool]:
     """
     if visible_len(text) <= limit:
         return text, True
-    plain = html_to_plain(text)
-    return split_text(plain, limit - 1, cost=utf16_len)[0] + "…", False
+    return fit_plain(html_to_plain(text), limit), False
+
+
+def fit_plain(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Plain `text` cut at a natural break to at most `limit` UTF-16 units (with "…")."""
+    if utf16_len(text) <= limit:
+        return text
+    return split_text(text, limit - 1, cost=utf16_len)[0] + "…"

@@ -16,7 +16,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Rep
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.render import fit_message, html_to_plain
+from bot.render import fit_message, fit_plain, html_to_plain
 from bot.split import MESSAGE_LIMIT
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ async def send_html(bot: Bot, chat_id: int, text: str, *,
         if not is_parse_error(exc):
             raise
         logger.warning("Telegram could not parse our HTML (%s); sending plain text", exc.message)
-    plain = html_to_plain(text)[:MESSAGE_LIMIT]
+    plain = fit_plain(html_to_plain(text))
     return await with_retries(lambda: bot.send_message(
         chat_id, plain, reply_markup=reply_markup, reply_parameters=reply,
         link_preview_options=NO_PREVIEW))

@@ -191,3 +191,10 @@ def test_show_never_sends_an_empty_link_or_an_overlong_message() -> None:
     assert '<a href="https://example.com/a">https://example.com/a</a>' in "".join(messages)
     assert_inert("".join(parse_html(m) for m in messages))
     assert "““" not in "".join(messages)
+
+
+def test_the_plain_text_fallback_counts_utf16_units() -> None:
+    from bot.render import fit_plain
+
+    cut = fit_plain("📰 " * 3000)  # 3 UTF-16 units each: 9,000 in all
+    assert utf16_len(cut) <= MESSAGE_LIMIT and cut.endswith("…") and cut.startswith("📰 📰")
