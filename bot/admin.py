@@ -14,6 +14,7 @@ from bot.render import esc, link
 from bot.sending import send_html
 from bot.services import asker_of, services
 from bot.split import pack, split_text
+from index.display import cap, neutralise, one_line
 
 ADMIN_COMMANDS = [
     ("stats", "Answer log statistics"),
@@ -72,7 +73,7 @@ def _summary_line(row: dict[str, Any]) -> str:
     flags += " ⚠️" if row["error"] else ""
     flags += f" 👍{row['up']}" if row["up"] else ""
     flags += f" 👎{row['down']}" if row["down"] else ""
-    question = row["question"] if len(row["question"]) <= 120 else row["question"][:119] + "…"
+    question = one_line(row["question"], 120)
     return f"<code>#{row['id']}</code> {esc(row['created_at'])}{flags}\n{esc(question)}"
 
 
@@ -92,17 +93,18 @@ async def recent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 def show_lines(found: dict[str, Any]) -> list[str]:
     """The /show report: question, answer, and each cited passage."""
     lines = [_summary_line({**found, "question": ""}).rstrip(),
-             f"<b>Asked by</b> {esc(found['user_name'] or found['user_id'])} "
-             f"in {esc(found['chat_type'])} chat {found['chat_id']}",
-             f"<b>Q:</b> {esc(found['question'])}"]
+             f"<b>Asked by</b> {esc(one_line(found['user_name'] or found['user_id'], 100))} "
+             f"in {esc(one_line(found['chat_type'], 20))} chat {found['chat_id']}",
+             f"<b>Q:</b> {esc(cap(neutralise(found['question']), 1000))}"]
     if found["error"]:
-        lines.append(f"<b>Error:</b> {esc(found['error'])}")
-    lines += [esc(piece) for piece in split_text("A: " + (found["answer"] or ""), 3500)]
+        lines.append(f"<b>Error:</b> {esc(cap(neutralise(found['error']), 1000))}")
+    lines += [esc(p) for p in split_text("A: " + neutralise(found["answer"] or ""), 3500)]
     for cite in found["citations"]:
-        lines.append(f"[{cite['number']}] {link(cite['url'] or '', cite['title'] or '')} "
-                     f"(score {cite['score']:.2f})")
+        label = cite["title"] or cite["url"] or cite["source"] or cite["article_id"] or "source"
+        lines.append(f"[{cite['number']}] {link(cite['url'] or '', label)} "
+                     f"(score {cite['score'] or 0:.2f})")
         lines += [f"<blockquote>{esc(p)}</blockquote>"
-                  for p in split_text(cite["passage"] or "", 3500)]
+                  for p in split_text(neutralise(cite["passage"] or ""), 3500)]
     return lines
 
 
@@ -129,5 +131,6 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     rows = await asyncio.to_thread(unanswered, services(context).desk.log)
     lines = ["<b>Most frequent unanswered questions</b>"]
-    lines += [f"{count}× {esc(question)}" for question, count in rows] or ["None so far."]
+    lines += [f"{count}× {esc(one_line(question, 300))}" for question, count in rows] or [
+        "None so far."]
     await _send_long(context, asker_of(update).chat_id, lines)

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,7 +28,7 @@ from bot import admin, callbacks, handlers
 from bot.access import AccessPolicy, RateLimiter
 from bot.answer_log import AnswerLog
 from bot.desk import AnswerDesk
-from bot.errors import BotTokenError
+from bot.errors import BotApiUnreachableError, BotTokenError
 from bot.memory import ConversationMemory
 from bot.sending import send_html
 from bot.services import KEY, BotServices, services
@@ -56,6 +56,23 @@ def bot_token(settings: Settings) -> str:
     return token
 
 
+class NetworkTracebackFilter(logging.Filter):
+    """PTB's retry loops log each network failure with a chained traceback; one line will do.
+
+    The cause is reported where it matters (a clean start-up error, a retry warning).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, NetworkError):
+            record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
+_NETWORK_FILTER = NetworkTracebackFilter()
+
+
 def file_url(base_url: str) -> str:
     """The file endpoint next to a Bot API base URL (`…/bot` → `…/file/bot`)."""
     return re.sub(r"/bot(\{token\})?$", r"/file/bot\1", base_url.rstrip("/"))
@@ -64,6 +81,9 @@ def file_url(base_url: str) -> str:
 def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
                       rate_limiter: BaseRateLimiter | None = None) -> Application:
     """The bot, ready to `run_polling`/`run_webhook` (or to start by hand in tests)."""
+    for name in ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application"):
+        if _NETWORK_FILTER not in logging.getLogger(name).filters:
+            logging.getLogger(name).addFilter(_NETWORK_FILTER)
     app = (
         ApplicationBuilder()
         .token(bot_token(settings))
@@ -167,7 +187,15 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its traceback and tell the user something went wrong."""
+    """Log the error with its traceback and tell the user something went wrong.
+
+    A network error while fetching updates (no update involved) is routine: PTB retries
+    it, so it is one warning line, not a traceback.
+    """
+    if update is None and isinstance(context.error, NetworkError):
+        logger.warning("Telegram unreachable while fetching updates (%s: %s); retrying",
+                       type(context.error).__name__, context.error)
+        return
     logger.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
@@ -199,3 +227,7 @@ def run_bot(settings: Settings, *, answerer: Answerer, log: AnswerLog,
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         raise BotTokenError("Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized)") from None
+    except NetworkError as exc:
+        raise BotApiUnreachableError(
+            f"cannot reach the Telegram Bot API at {settings.telegram_api_base_url} ({exc}); "
+            "check the network or TELEGRAM_API_BASE_URL") from None

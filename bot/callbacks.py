@@ -7,13 +7,21 @@ import asyncio
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.answer_log import ExchangeRef
 from bot.desk import quietly
-from bot.render import passage_message
+from bot.render import callback_text, passage_message
 from bot.sending import send_html
 from bot.services import asker_of, services
 
-SOURCE_PATTERN = r"^src:\d+:\d+$"
-FEEDBACK_PATTERN = r"^fb:\d+:(up|down)$"
+# an exchange is named by its log id, or by its spool key while the log is unavailable
+_EXCHANGE = r"(\d+|k[0-9a-f]{16})"
+SOURCE_PATTERN = rf"^src:{_EXCHANGE}:\d+$"
+FEEDBACK_PATTERN = rf"^fb:{_EXCHANGE}:(up|down)$"
+
+
+def exchange_ref(text: str) -> ExchangeRef:
+    """An exchange id from button data: a log id, or a spool key."""
+    return int(text) if text.isdigit() else text
 
 
 async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,9 +31,10 @@ async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     _, exchange_id, number = query.data.split(":")
     log = services(context).desk.log
-    citation = await asyncio.to_thread(log.citation, int(exchange_id), int(number))
+    citation = await asyncio.to_thread(log.citation, exchange_ref(exchange_id), int(number))
     if citation is None:
-        await query.answer("Sorry, I no longer have that source.", show_alert=True)
+        await query.answer(callback_text("Sorry, I no longer have that source."),
+                           show_alert=True)
         return
     await query.answer()
     reply_to = query.message.message_id if query.message else None
@@ -42,11 +51,12 @@ async def record_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     asker = asker_of(update)
     log = services(context).desk.log
     await quietly("recording feedback", lambda: log.record_feedback(
-        int(exchange_id), user_id=asker.user_id or 0, user_name=asker.user_name, value=value))
-    await query.answer("Thanks for your feedback!")
+        exchange_ref(exchange_id), user_id=asker.user_id or 0, user_name=asker.user_name,
+        value=value))
+    await query.answer(callback_text("Thanks for your feedback!"))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any other button (from an older version of the bot): answer it so the spinner stops."""
     if update.callback_query:
-        await update.callback_query.answer("That button no longer works.")
+        await update.callback_query.answer(callback_text("That button no longer works."))

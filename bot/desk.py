@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.answer_log import AnswerLog, Exchange
+from bot.answer_log import AnswerLog, Exchange, ExchangeRef
 from bot.memory import ConversationMemory
 from index.errors import QuestionError
 from index.models import Answer, Turn
@@ -41,7 +41,7 @@ class Outcome:
     """An answer (or a polite refusal) and the log id of the exchange, if it was logged."""
 
     answer: Answer | None
-    exchange_id: int | None = None
+    exchange_id: ExchangeRef | None = None  # a log id, or a spool key while it waits
     refusal: str | None = None
 
 
@@ -116,5 +116,6 @@ class AnswerDesk:
     def _call_answerer(self, question: str, history: list[Turn]) -> Answer:
         return self.answerer.answer(question, history=history)
 
-    def _remember(self, chat_id: int, turn: Turn, exchange_id: int | None) -> None:
-        self.memory.remember(chat_id, turn, exchange_id=exchange_id)
+    def _remember(self, chat_id: int, turn: Turn, exchange_id: ExchangeRef | None) -> None:
+        logged = exchange_id if isinstance(exchange_id, int) else None
+        self.memory.remember(chat_id, turn, exchange_id=logged)

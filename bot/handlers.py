@@ -10,7 +10,7 @@ import re
 from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes, filters
 
-from bot.render import answer_keyboard, answer_messages, sources_message
+from bot.render import answer_keyboard, answer_messages, sources_messages
 from bot.sending import send_html, typing
 from bot.services import asker_of, services
 
@@ -121,7 +121,10 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     exchange_id = await asyncio.to_thread(memory.last_exchange_id, chat_id)
     citations = turns[-1].citations
     markup = answer_keyboard(exchange_id, citations) if exchange_id is not None else None
-    await send_html(context.bot, chat_id, sources_message(citations), reply_markup=markup)
+    texts = sources_messages(citations)
+    for position, text in enumerate(texts):
+        await send_html(context.bot, chat_id, text,
+                        reply_markup=markup if position == len(texts) - 1 else None)
 
 
 async def new_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -147,3 +147,10 @@ def m005_conversation_turns(db: sqlite3.Connection) -> None:
             exchange_id INTEGER
         )""")
     db.execute("CREATE INDEX conversation_turns_chat ON conversation_turns (chat_id, id)")
+
+
+@migration
+def m006_exchange_spool_key(db: sqlite3.Connection) -> None:
+    # an exchange replayed from the spool is written once, however often the replay runs
+    db.execute("ALTER TABLE exchanges ADD COLUMN spool_key TEXT")
+    db.execute("CREATE UNIQUE INDEX exchanges_spool_key ON exchanges (spool_key)")

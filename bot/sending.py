@@ -16,7 +16,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Rep
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.render import html_to_plain
+from bot.render import fit_message, fit_plain, html_to_plain
 from bot.split import MESSAGE_LIMIT
 
 logger = logging.getLogger(__name__)
@@ -54,8 +54,17 @@ def is_parse_error(exc: BadRequest) -> bool:
 async def send_html(bot: Bot, chat_id: int, text: str, *,
                     reply_markup: InlineKeyboardMarkup | None = None,
                     reply_to: int | None = None) -> Message:
-    """Send HTML `text`; if Telegram cannot parse it, send the same content as plain text."""
+    """Send HTML `text`; if Telegram cannot parse it, send the same content as plain text.
+
+    A text over Telegram's limit is never sent as is: it is cut (as plain text) to fit.
+    """
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    text, fits = fit_message(text)
+    if not fits:
+        logger.warning("a message over %d characters was cut to fit", MESSAGE_LIMIT)
+        return await with_retries(lambda: bot.send_message(
+            chat_id, text, reply_markup=reply_markup, reply_parameters=reply,
+            link_preview_options=NO_PREVIEW))
     try:
         return await with_retries(lambda: bot.send_message(
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup,
@@ -64,7 +73,7 @@ async def send_html(bot: Bot, chat_id: int, text: str, *,
         if not is_parse_error(exc):
             raise
         logger.warning("Telegram could not parse our HTML (%s); sending plain text", exc.message)
-    plain = html_to_plain(text)[:MESSAGE_LIMIT]
+    plain = fit_plain(html_to_plain(text))
     return await with_retries(lambda: bot.send_message(
         chat_id, plain, reply_markup=reply_markup, reply_parameters=reply,
         link_preview_options=NO_PREVIEW))

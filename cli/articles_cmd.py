@@ -7,6 +7,7 @@ import json
 import click
 
 from cli.main import pass_settings
+from cli.terminal import block, field
 from index.catalog import Catalog
 from index.factory import open_store
 from index.settings import Settings
@@ -32,8 +33,9 @@ def list_articles(settings: Settings, limit: int, source: str | None, as_json: b
             click.echo(json.dumps(dict(row)))
         else:
             click.echo(
-                f"{row['id']}  {row['published'] or '----------'}  {row['source']:<20.20}  "
-                f"{row['title'][:70]}  ({row['chunk_count']} chunks)"
+                f"{field(row['id'])}  {row['published'] or '----------'}  "
+                f"{field(row['source'], 20):<20.20}  {field(row['title'], 70)}  "
+                f"({row['chunk_count']} chunks)"
             )
     if not as_json:
         click.echo(f"{len(rows)} of {total} articles shown ({chunks} chunks stored)")
@@ -50,10 +52,10 @@ def show_article(settings: Settings, article_id: str, as_json: bool) -> None:
     if as_json:
         click.echo(article.model_dump_json(indent=2))
         return
-    click.echo(f"{article.title}\n{article.source}, {article.published or 'undated'}")
-    click.echo(f"{article.url}\nid {article.id}, hash {article.hash}")
-    click.echo(f"authors: {', '.join(article.authors) or '-'}\n")
-    click.echo(article.text)
+    click.echo(f"{field(article.title)}\n{field(article.source)}, {article.published or 'undated'}")
+    click.echo(f"{field(article.url, 1000)}\nid {field(article.id)}, hash {article.hash}")
+    click.echo(f"authors: {field(', '.join(article.authors)) or '-'}\n")
+    click.echo(block(article.text))
 
 
 @articles.command("delete")

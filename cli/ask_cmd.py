@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -10,40 +9,13 @@ from typing import Any
 import click
 
 from cli.main import pass_settings
+from cli.terminal import render_answer, render_citation
 from index.dates import parse_day
-from index.models import Answer, Citation, Filters
+from index.models import Filters
 from index.service import check_question, open_newsdesk
 from index.settings import Settings
 
-WIDTH = 88
-
-
-def render_citation(citation: Citation) -> str:
-    """`[1] Title — Outlet, 2025-02-12` / url / the quoted passage, indented."""
-    details = ", ".join(p for p in (citation.source, str(citation.published or "")) if p)
-    head = f"[{citation.number}] {citation.title or citation.article_id}"
-    lines = [f"{head} — {details}" if details else head]
-    if citation.url:
-        lines.append(f"    {citation.url}")
-    weak = "  (weak support: check the passage)" if citation.weak_support else ""
-    quote = textwrap.fill(
-        f"“{' '.join(citation.quote.split())}”",
-        width=WIDTH,
-        initial_indent="    > ",
-        subsequent_indent="      ",
-    )
-    lines.append(quote + weak)
-    return "\n".join(lines)
-
-
-def render_answer(answer: Answer) -> str:
-    """The answer text, a note if any, then its sources."""
-    blocks = [textwrap.fill(answer.text, width=WIDTH)]
-    if answer.note:
-        blocks.append(textwrap.fill(f"Note: {answer.note}", width=WIDTH))
-    if answer.citations and not answer.declined:
-        blocks.append("Sources:\n" + "\n".join(render_citation(c) for c in answer.citations))
-    return "\n\n".join(blocks)
+__all__ = ["ask", "build_filters", "filter_options", "render_answer", "render_citation"]
 
 
 def build_filters(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import json
+import os
 import sys
+import tempfile
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -13,7 +14,9 @@ import click
 from bot.answer_log import AnswerLog
 from bot.errors import AnswerLogError
 from bot.log_queries import LogFilter, iter_export, list_exchanges, show_exchange, stats
+from cli.csv_export import write_csv
 from cli.main import pass_settings
+from cli.terminal import block, field
 from index.settings import Settings
 
 EXPORT_COLUMNS = [
@@ -32,8 +35,7 @@ def open_log(settings: Settings) -> AnswerLog:
 
 
 def _short(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return field(text, width)
 
 
 def _flags(row: dict[str, Any]) -> str:
@@ -81,38 +83,56 @@ def show_command(settings: Settings, exchange_id: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
-    click.echo(f"#{found['id']}  {found['created_at']} UTC  {found['chat_type']} chat "
-               f"{found['chat_id']}  user {found['user_name'] or found['user_id']}")
-    click.echo(f"Q: {found['question']}")
+    click.echo(f"#{found['id']}  {found['created_at']} UTC  {field(found['chat_type'])} chat "
+               f"{found['chat_id']}  user {field(found['user_name'] or found['user_id'])}")
+    click.echo(f"Q: {block(found['question'])}")
     if found["standalone_question"] and found["standalone_question"] != found["question"]:
-        click.echo(f"   (standalone: {found['standalone_question']})")
-    click.echo(f"A: {found['answer'] or ''}")
-    click.echo(f"   declined={bool(found['declined'])} mode={found['mode']} "
-               f"model={found['model']} retrieve={found['retrieve_ms']} ms "
+        click.echo(f"   (standalone: {block(found['standalone_question'])})")
+    click.echo(f"A: {block(found['answer'])}")
+    click.echo(f"   declined={bool(found['declined'])} mode={field(found['mode'])} "
+               f"model={field(found['model'])} retrieve={found['retrieve_ms']} ms "
                f"compose={found['compose_ms']} ms total={found['total_ms']} ms")
     if found["error"]:
-        click.echo(f"   error: {found['error']}")
+        click.echo(f"   error: {block(found['error'])}")
     for cite in found["citations"]:
-        click.echo(f"\n[{cite['number']}] {cite['title']} — {cite['source']}, "
-                   f"{cite['published']}  score {cite['score']:.3f}\n    {cite['url']}")
-        click.echo("    > " + (cite["passage"] or "").replace("\n", "\n    > "))
+        click.echo(f"\n[{cite['number']}] {field(cite['title'])} — {field(cite['source'])}, "
+                   f"{field(cite['published'])}  score {cite['score'] or 0:.3f}\n"
+                   f"    {field(cite['url'], 1000)}")
+        click.echo("    > " + block(cite["passage"]).replace("\n", "\n    > "))
     for vote in found["feedback"]:
-        click.echo(f"\nfeedback: {vote['value']} by {vote['user_name'] or vote['user_id']} "
-                   f"at {vote['created_at']}")
+        who = field(vote["user_name"] or vote["user_id"])
+        click.echo(f"\nfeedback: {field(vote['value'])} by {who} at {vote['created_at']}")
 
 
 def _write_export(log: AnswerLog, fmt: str, out: TextIO) -> int:
-    count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
+        return write_csv(iter_export(log), EXPORT_COLUMNS, out)
+    count = 0
     for row in iter_export(log):
         count += 1
-        if fmt == "jsonl":
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            writer.writerow({**row, "citations": json.dumps(row["citations"], ensure_ascii=False),
-                             "feedback": json.dumps(row["feedback"], ensure_ascii=False)})
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return count
+
+
+def _export_to_file(log: AnswerLog, fmt: str, output: str) -> int:
+    """Write the export beside `output` and move it in place only when complete.
+
+    A full disk or any other failure leaves no truncated file behind (and an older export
+    at `output` untouched); the error is one line.
+    """
+    folder = os.path.dirname(os.path.abspath(output))
+    handle, partial = tempfile.mkstemp(prefix=".export-", dir=folder)
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as out:
+            count = _write_export(log, fmt, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, output)
+    except OSError as exc:
+        raise AnswerLogError(f"could not write {output}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
     return count
 
 
@@ -128,8 +148,7 @@ def export_command(settings: Settings, fmt: str, output: str | None) -> None:
     if output is None:
         _write_export(log, fmt, sys.stdout)
         return
-    with open(output, "w", encoding="utf-8", newline="") as out:
-        count = _write_export(log, fmt, out)
+    count = _export_to_file(log, fmt, output)
     click.echo(f"exported {count} exchanges to {output}", err=True)
 
 

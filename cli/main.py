@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import click
 
 from index.errors import NewsdeskError
+from index.log_safety import configure_logging
 from index.settings import Settings, load_settings
 
 
@@ -21,6 +21,9 @@ class NewsdeskGroup(click.Group):
             return super().invoke(ctx)
         except NewsdeskError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # an unwritable data dir, a full disk: the OS says which file
+            where = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
 
 def get_settings(ctx: click.Context) -> Settings:
@@ -28,9 +31,7 @@ def get_settings(ctx: click.Context) -> Settings:
     root = ctx.find_root()
     if root.obj is None:
         root.obj = load_settings()
-        logging.basicConfig(
-            level=root.obj.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        configure_logging(root.obj)
     settings: Settings = root.obj
     return settings
 

@@ -158,6 +158,14 @@ class Catalog:
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
 
+    def all_chunk_ids(self) -> set[str]:
+        """Every chunk id the catalog knows: committed, or stale and not yet purged."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM chunks UNION SELECT chunk_id FROM stale_chunks"
+            ).fetchall()
+        return {row[0] for row in rows}
+
     def stale_chunk_ids(self) -> list[str]:
         with self._lock:
             return [row[0] for row in self._db.execute("SELECT chunk_id FROM stale_chunks")]

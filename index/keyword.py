@@ -5,6 +5,11 @@ The index is a cache of the catalog: it records the catalog generation it was bu
 directory and published by atomically replacing the `CURRENT` pointer file, so a reader (or
 a kill mid-build) never sees half an index. Arrays are loaded memory-mapped, so start-up
 costs milliseconds, not a rebuild.
+
+A reader (the bot) keeps up by itself: once `refresh` has been given the catalog, every
+search compares the catalog's generation with the build in use, and when articles were
+committed since (say by an ingest that was killed before its own refresh) it rebuilds in
+a background thread while searches carry on with the previous build.
 """
 
 from __future__ import annotations
@@ -63,18 +68,48 @@ class KeywordIndex:
     def __init__(self, *, path: Path) -> None:
         self.path = path
         self._stemmer = Stemmer.Stemmer("english")
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards `_loaded`
+        self._build_lock = threading.Lock()  # one build at a time; readers never wait on it
         self._loaded: _Loaded | None = None
+        self._catalog: Catalog | None = None
+        self._catching_up: threading.Thread | None = None
 
     # -- building ----------------------------------------------------------------------
     def refresh(self, catalog: Catalog) -> bool:
-        """Rebuild if the catalog changed since the last build; True when it rebuilt."""
+        """Rebuild if the catalog changed since the last build; True when it rebuilt.
+
+        Also remembers `catalog`, so later searches catch up with it on their own.
+        """
+        self._catalog = catalog
         generation = catalog.generation()
-        with self._lock:
+        with self._build_lock:
             if self._published_generation() == generation:
                 return False
             self._build(catalog, generation)
         return True
+
+    def _catch_up(self, loaded: _Loaded | None) -> None:
+        """Start a background rebuild if the catalog moved past the build in use."""
+        catalog = self._catalog
+        if catalog is None or (self._catching_up and self._catching_up.is_alive()):
+            return
+        if loaded is not None and loaded.generation == catalog.generation():
+            return
+        self._catching_up = threading.Thread(
+            target=self._refresh_quietly, args=(catalog,), name="keyword-catch-up", daemon=True
+        )
+        self._catching_up.start()
+
+    def _refresh_quietly(self, catalog: Catalog) -> None:
+        try:
+            self.refresh(catalog)
+        except Exception:  # searching on with the previous build beats failing a question
+            logger.exception("keyword index catch-up failed")
+
+    def wait_for_catch_up(self, timeout: float | None = None) -> None:
+        """Block until a background rebuild started by a search has finished."""
+        if self._catching_up is not None:
+            self._catching_up.join(timeout)
 
     def _build(self, catalog: Catalog, generation: int) -> None:
         rows = list(catalog.iter_chunks())
@@ -153,6 +188,7 @@ class KeywordIndex:
     ) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best matching chunks, best first; only score > 0."""
         loaded = self._load()
+        self._catch_up(loaded)
         if loaded is None or len(loaded.chunk_ids) == 0:
             return []
         tokens = _tokenize([query], self._stemmer, return_ids=False)[0]

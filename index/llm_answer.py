@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import date
@@ -119,32 +120,47 @@ class LLMAnswerer:
         *,
         numbers: CitationNumbers,
         today: date,
+        deadline: float | None = None,
     ) -> Composition:
-        """A checked, cited answer (or a refusal) from `passages`."""
+        """A checked, cited answer (or a refusal) from `passages`, by `deadline` (monotonic)."""
         if not passages:
             return Composition(text=decline_text(question), declined=True)
         sources = {i: p for i, p in enumerate(passages, start=1)}
-        reply = self.chat(answer_messages(question, sources, today=today))
+        reply = self.chat(answer_messages(question, sources, today=today), deadline=deadline)
         checked = check_answer(reply, sources, numbers=numbers)
         if checked.declined:
             note = None if _REFUSAL.match(reply) else checked.note()
             return Composition(text=decline_text(question), declined=True, note=note)
         return Composition(text=checked.text, citations=checked.citations, note=checked.note())
 
-    def condense(self, question: str, history: list[Turn]) -> str:
-        """The last message as a standalone question, given the conversation."""
+    def condense(
+        self, question: str, history: list[Turn], *, deadline: float | None = None
+    ) -> str:
+        """The last message as a standalone question, given the conversation, by `deadline`."""
         lines = []
         for turn in history:
             lines += [f"User: {as_data(turn.question)}", f"Assistant: {as_data(turn.answer)}"]
         prompt = load_prompt("condense").format(history="\n".join(lines), question=question)
-        reply = self.chat([ChatMessage(role=MessageRole.USER, content=prompt)])
+        reply = self.chat([ChatMessage(role=MessageRole.USER, content=prompt)], deadline=deadline)
         return " ".join(reply.split()).strip("\"' ") or question
 
-    def chat(self, messages: list[ChatMessage]) -> str:
-        """The model's reply text, within `timeout_s` whatever the client does."""
+    def deadline(self) -> float:
+        """The monotonic time by which one question's LLM calls must be done (`timeout_s`)."""
+        return time.monotonic() + self.timeout_s
+
+    def chat(self, messages: list[ChatMessage], *, deadline: float | None = None) -> str:
+        """The model's reply text, within `timeout_s` (and by `deadline`) whatever the client does.
+
+        One question shares one budget: condensing a follow-up and composing its answer
+        together never wait longer than `timeout_s`.
+        """
+        left = self.timeout_s if deadline is None else min(self.timeout_s,
+                                                           deadline - time.monotonic())
+        if left <= 0:
+            raise LLMError(f"the LLM did not answer within {self.timeout_s:g}s") from None
         future = self._pool.submit(self.llm.chat, messages)
         try:
-            response = future.result(timeout=self.timeout_s)
+            response = future.result(timeout=left)
         except FutureTimeout:
             future.cancel()
             raise LLMError(f"the LLM did not answer within {self.timeout_s:g}s") from None

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -96,7 +97,10 @@ class Newsdesk:
         started = time.perf_counter()
         text = check_question(question, max_chars=self.settings.max_question_chars)
         history = history or []
-        condense = self.llm_answerer.condense if self.llm_answerer else None
+        # one LLM time budget per question, shared by condensing and composing
+        llm = self.llm_answerer
+        deadline = llm.deadline() if llm else None
+        condense = partial(llm.condense, deadline=deadline) if llm else None
         standalone = standalone_question(text, history, condense=condense)
         t0 = time.perf_counter()
         found = self.retriever.retrieve(
@@ -105,7 +109,9 @@ class Newsdesk:
         retrieve_ms = _ms(t0)
         t0 = time.perf_counter()
         focus = text if standalone != text else None
-        composition, mode, model = self._compose(standalone, focus, found, history, as_of)
+        composition, mode, model = self._compose(
+            standalone, focus, found, history, as_of, deadline
+        )
         return Answer(
             question=text,
             standalone_question=standalone,
@@ -126,6 +132,7 @@ class Newsdesk:
         passages: list[Passage],
         history: list[Turn],
         as_of: date | None,
+        deadline: float | None = None,
     ) -> tuple[Composition, str, str | None]:
         """(composition, mode, model): the LLM's when it works, else the extractive one.
 
@@ -139,6 +146,7 @@ class Newsdesk:
                     self._relevant(passages),
                     numbers=CitationNumbers(history),
                     today=as_of or date.today(),
+                    deadline=deadline,
                 )
                 return composed, self.settings.answer_mode, self.llm_answerer.model_name
             except LLMError as exc:

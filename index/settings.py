@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(default=5_000_000, ge=1024)
     fetch_allow_private: bool = False
     fetch_user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk)"
+    max_file_bytes: int = Field(default=5_000_000, ge=1024)
 
     # retrieval and answering
     answer_mode: AnswerMode = "extractive"

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 MODEL_KEY = "newsdesk_embed_model"
 # Chroma rejects very large single writes; llama-index batches at 41,665 anyway
 WRITE_BATCH = 5000
+_NO_SUCH_ID = "newsdesk:no-such-chunk"
 
 
 def date_number(value: Any) -> int:
@@ -124,11 +125,39 @@ class ArticleStore:
             self.catalog.forget_stale(batch)
         return len(stale)
 
+    def collect_orphans(self) -> int:
+        """Remove vectors no catalog row knows of; returns how many.
+
+        A run killed after writing a round's vectors and before committing it leaves them
+        behind under ids the catalog never recorded, so `purge_stale` cannot see them.
+        Only safe while no other ingest is writing (see `ingest.lock`).
+        """
+        # A killed writer can leave records in Chroma's write-ahead log that are applied only
+        # by the next write; a no-op delete applies them now, or they would reappear as
+        # orphans after this sweep (seen in bench/faults.py kills).
+        self._collection.delete(ids=[_NO_SUCH_ID])
+        known = self.catalog.all_chunk_ids()
+        orphans = [cid for cid in self.vector_ids() if cid not in known]
+        for start in range(0, len(orphans), WRITE_BATCH):
+            self._collection.delete(ids=orphans[start : start + WRITE_BATCH])
+        if orphans:
+            logger.info("removed %d orphan vectors left by an interrupted run", len(orphans))
+        return len(orphans)
+
     def delete_article(self, article_id: str) -> None:
         self.catalog.delete_article(article_id)
         self.purge_stale()
 
     # -- reading ----------------------------------------------------------------------
+    def vector_ids(self) -> list[str]:
+        """The id of every vector in the collection, committed or not."""
+        ids: list[str] = []
+        while True:
+            page = self._collection.get(include=[], limit=WRITE_BATCH, offset=len(ids))["ids"]
+            ids += page
+            if len(page) < WRITE_BATCH:
+                return ids
+
     def count_vectors(self) -> int:
         return int(self._collection.count())
 

@@ -1,9 +1,11 @@
 """Fetch one web page or feed for ingest, safely.
 
 Every hop of a redirect chain is resolved and checked before it is requested, so a public
-URL cannot bounce the fetcher onto the host's own network (SSRF). Bodies are streamed and
-abandoned as soon as they pass the size cap, and every failure becomes a `FetchError` whose
-message is a short reason a person can act on.
+URL cannot bounce the fetcher onto the host's own network (SSRF). The request then goes to
+the very address that was checked (the host name kept for the Host header and TLS), so a
+DNS server answering differently the second time (DNS rebinding) cannot slip in another.
+Bodies are streamed and abandoned as soon as they pass the size cap, and every failure
+becomes a `FetchError` whose message is a short reason a person can act on.
 """
 
 from __future__ import annotations
@@ -78,19 +80,25 @@ class Fetcher:
     def _follow(self, url: str) -> FetchedPage:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            check_url_allowed(current, allow_private=self._settings.fetch_allow_private)
-            page, location = self._request(current)
+            checked = check_url_allowed(current, allow_private=self._settings.fetch_allow_private)
+            page, location = self._request(current, pinned=_pick(checked))
             if page is not None:
                 return page
             current = urljoin(current, location)
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
 
-    def _request(self, url: str) -> tuple[FetchedPage | None, str]:
-        """One hop: a page, or (None, Location) when the server redirects."""
+    def _request(self, url: str, *, pinned: str | None) -> tuple[FetchedPage | None, str]:
+        """One hop (to the `pinned` address, if given): a page, or (None, Location)."""
         headers = {"User-Agent": self._settings.fetch_user_agent, "Accept": _ACCEPT}
+        target, extensions = url, {}
+        if pinned is not None:
+            target, host_header, host = pinned_request(url, pinned)
+            headers["Host"] = host_header
+            extensions = {"sni_hostname": host}
         deadline = time.monotonic() + self._timeout
         with self._client.stream(
-            "GET", url, headers=headers, follow_redirects=False, timeout=self._timeout
+            "GET", target, headers=headers, follow_redirects=False, timeout=self._timeout,
+            extensions=extensions,
         ) as response:
             if response.status_code in _REDIRECT_CODES:
                 location = response.headers.get("location")
@@ -103,7 +111,7 @@ class Fetcher:
             body = self._read_capped(response, deadline)
             content_type = response.headers.get("content-type", "")
             page = FetchedPage(
-                url=str(response.url),
+                url=url if pinned is not None else str(response.url),
                 status=response.status_code,
                 content_type=content_type.split(";")[0].strip().lower(),
                 body=body,
@@ -129,8 +137,11 @@ class Fetcher:
         return b"".join(chunks)
 
 
-def check_url_allowed(url: str, *, allow_private: bool) -> None:
-    """Raise `FetchError` unless `url` is http(s) and (by policy) resolves to public addresses."""
+def check_url_allowed(url: str, *, allow_private: bool) -> list[str]:
+    """The addresses `url`'s host resolves to, all checked public (none checked if allowed).
+
+    Raises `FetchError` unless `url` is http(s) and (by policy) every address is public.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"unsupported URL scheme {parts.scheme or '(none)'!r}")
@@ -138,10 +149,29 @@ def check_url_allowed(url: str, *, allow_private: bool) -> None:
     if not host:
         raise FetchError("URL has no host")
     if allow_private:
-        return
-    for address in resolve_host(host, parts.port or (443 if parts.scheme == "https" else 80)):
+        return []
+    addresses = resolve_host(host, parts.port or (443 if parts.scheme == "https" else 80))
+    for address in addresses:
         if not is_public_address(address):
             raise FetchError(f"refusing private address {address}")
+    return addresses
+
+
+def _pick(addresses: list[str]) -> str | None:
+    """The address to connect to: IPv4 first (more often routable), None when unchecked."""
+    ordered = sorted(addresses, key=lambda a: ":" in a)
+    return ordered[0] if ordered else None
+
+
+def pinned_request(url: str, address: str) -> tuple[str, str, str]:
+    """(url with `address` as its host, the Host header, the host name for TLS SNI)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    port = f":{parts.port}" if parts.port else ""
+    target = parts._replace(netloc=f"{literal}{port}").geturl()
+    host_header = f"[{host}]" if ":" in host else host
+    return target, host_header + port, host
 
 
 def resolve_host(host: str, port: int) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -9,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from dateutil import parser as date_parser
 
+from index.errors import SourceError
 from index.models import Article, content_hash
 from ingest.clean import clean_text
 
@@ -36,6 +39,11 @@ _TRACKING_PARAMS = frozenset(
     }
 )
 _DATE_DEFAULT = datetime(2000, 1, 1)  # fills missing parts so "March 2023" is always 2023-03-01
+# a date must name its year: dateutil reads "-1" or "5" as a day of the default year
+_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
+# characters an id cannot contain: it has to be typed back (`articles show ID`)
+_BAD_ID_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,19 @@ class Failure:
 
     source: str
     reason: str
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short reason for an exception a loader raised, for the run's failure list."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read (more levels than the parser handles)"
+    if isinstance(exc, MemoryError):
+        return "too large to read into memory"
+    if isinstance(exc, SourceError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return f"could not be read ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def parse_date(value: object) -> date | None:
@@ -56,7 +77,7 @@ def parse_date(value: object) -> date | None:
         return value
     if isinstance(value, time.struct_time):
         return date(value.tm_year, value.tm_mon, value.tm_mday)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _YEAR_RE.search(value):
         return None
     try:
         return date_parser.parse(value.strip(), default=_DATE_DEFAULT).date()
@@ -93,12 +114,37 @@ def url_host(url: str) -> str:
 
 
 def article_id(*, given: object, canonical_url: str, title: str, text: str) -> str:
-    """The given id exactly; else a hash of the normalised canonical URL; else of title+text."""
+    """The given id exactly; else a hash of the normalised canonical URL; else of title+text.
+
+    A given id that is not a plain string or number, or holds control or invisible
+    characters, raises `SourceError`: it could never be typed back.
+    """
     if given is not None and str(given).strip():
+        if isinstance(given, bool) or not isinstance(given, str | int):
+            raise SourceError(f"id is {_kind(given)}, expected text")
+        if _BAD_ID_RE.search(str(given)):
+            shown = ascii(str(given))[:80]
+            raise SourceError(f"id {shown} contains control or invisible characters")
         return str(given)
     if canonical_url:
         return content_hash(normalise_url(canonical_url))
     return content_hash(title, text)
+
+
+def text_field(value: object, name: str) -> str:
+    """A metadata field as text; a list or object there is an error, never its Python repr."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise SourceError(f"{name} is {_kind(value)}, expected text")
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "a list", bool: "true/false"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def split_authors(value: object) -> list[str]:
@@ -128,6 +174,10 @@ def build_article(
     if not cleaned:
         return None
     title = " ".join((title or "").split())
+    day = parse_date(published)
+    if day is None and published not in (None, ""):
+        shown = ascii(published)[:80] if isinstance(published, str) else _kind(published)
+        logger.warning("%s: date %s not understood; stored undated", title or url, shown)
     return Article(
         id=article_id(
             given=given_id, canonical_url=canonical_url or url, title=title, text=cleaned
@@ -135,7 +185,7 @@ def build_article(
         title=title,
         text=cleaned,
         url=(url or canonical_url).strip(),
-        published=parse_date(published),
+        published=day,
         source=source,
         authors=split_authors(authors),
     )

@@ -25,6 +25,8 @@ from index.factory import build_chunker, open_store
 from index.models import Article, Chunk, content_hash
 from index.settings import Settings
 from index.store import ArticleStore
+from ingest.load_fields import describe_error
+from ingest.run_lock import sole_writer
 from ingest.sources import Failure, load_sources
 
 logger = logging.getLogger(__name__)
@@ -87,7 +89,24 @@ class Ingestor:
         *,
         progress: Callable[[int], object] | None = None,
     ) -> IngestReport:
-        """Ingest every article of `items`; failures are recorded and the batch carries on."""
+        """Ingest every article of `items`; failures are recorded and the batch carries on.
+
+        First, vectors a killed run wrote but never committed are collected (only when no
+        other ingest is running, which could be about to commit its own).
+        """
+        with sole_writer(self.store.catalog.path.with_name("ingest.lock")) as alone:
+            if alone:
+                self.store.collect_orphans()
+            else:
+                logger.info("another ingest is running: orphan vectors are left for later")
+            return self._ingest(items, progress=progress)
+
+    def _ingest(
+        self,
+        items: Iterable[Article | Failure],
+        *,
+        progress: Callable[[int], object] | None = None,
+    ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         self.store.purge_stale()  # finish what a killed run left behind
@@ -133,7 +152,12 @@ class Ingestor:
                 tick(1)
                 continue
             seen.add(item.id)
-            chunks = self.chunker.chunk(item)
+            try:
+                chunks = self.chunker.chunk(item)
+            except Exception as exc:  # one article the chunker trips on fails alone
+                report.failed.append(Failure(source=item.id, reason=describe_error(exc)))
+                tick(1)
+                continue
             if not chunks:
                 report.failed.append(Failure(source=item.id, reason="no text to index"))
                 tick(1)

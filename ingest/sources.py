@@ -1,21 +1,25 @@
 """Turn ingest sources (files, folders, URLs) into `Article`s, one at a time.
 
 `load_sources` never raises for bad input: each file, line, page or feed entry that cannot
-be read becomes a `Failure` with a short reason, and the batch carries on.
+be read becomes a `Failure` with a short reason, and the batch carries on. Whatever a loader
+raises (a parser's `RecursionError` on `[[[[…`, a decoder bug) ends only that source: it is
+caught here, once, and becomes that source's `Failure`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 import httpx
 
+from index.errors import SourceError
 from index.models import Article
 from index.settings import Settings
 from ingest.fetch import Fetcher
-from ingest.load_fields import Failure
+from ingest.load_fields import Failure, describe_error
 from ingest.load_html import article_from_html
 from ingest.load_json import load_json, load_jsonl
 from ingest.load_text import article_from_text
@@ -38,17 +42,33 @@ def load_sources(
             spec = str(spec).strip()
             if spec.lower().startswith(("http://", "https://")):
                 logger.info("fetching %s", spec)
-                yield from load_url(spec, fetcher=fetcher)
+                yield from guarded(spec, partial(load_url, spec, fetcher=fetcher))
             else:
-                yield from _load_path(Path(spec).expanduser())
+                yield from _load_path(Path(spec).expanduser(), max_bytes=settings.max_file_bytes)
 
 
-def _load_path(path: Path) -> Iterator[Article | Failure]:
-    if path.is_dir():
-        for file in iter_folder(path):
-            yield from load_file(file)
+def guarded(
+    source: str, load: Callable[[], Iterable[Article | Failure]]
+) -> Iterator[Article | Failure]:
+    """What `load()` yields; if it raises, what came before stays and the error is a `Failure`."""
+    try:
+        yield from load()
+    except Exception as exc:  # any loader bug or parser limit ends this source only
+        logger.debug("loading %s failed", source, exc_info=True)
+        yield Failure(source, describe_error(exc))
+
+
+def _load_path(path: Path, *, max_bytes: int) -> Iterator[Article | Failure]:
+    try:
+        files = list(iter_folder(path)) if path.is_dir() else None
+    except OSError as exc:
+        yield Failure(str(path), f"cannot read folder: {exc.strerror or exc}")
+        return
+    if files is not None:
+        for file in files:
+            yield from guarded(str(file), partial(load_file, file, max_bytes=max_bytes))
     elif path.exists() or path.is_symlink():
-        yield from load_file(path)
+        yield from guarded(str(path), partial(load_file, path, max_bytes=max_bytes))
     else:
         yield Failure(str(path), "no such file or folder")
 
@@ -63,21 +83,24 @@ def iter_folder(folder: Path) -> Iterator[Path]:
             yield path
 
 
-def load_file(path: Path) -> Iterator[Article | Failure]:
-    """The articles of one file, chosen by its extension."""
+def load_file(path: Path, *, max_bytes: int) -> Iterator[Article | Failure]:
+    """The articles of one file, chosen by its extension; files over `max_bytes` are refused."""
     suffix = _suffix(path)
     if suffix not in SUPPORTED_SUFFIXES:
         yield Failure(str(path), f"unsupported file type {suffix or '(no extension)'}")
         return
+    streamed = suffix in (".jsonl", ".jsonl.gz")
     problem = _check_readable(path, compressed=suffix == ".jsonl.gz")
+    if not problem and not streamed and path.stat().st_size > max_bytes:
+        problem = f"file is larger than MAX_FILE_BYTES ({max_bytes} bytes)"
     if problem:
         yield Failure(str(path), problem)
         return
     logger.info("reading %s", path)
-    if suffix in (".jsonl", ".jsonl.gz"):
-        yield from load_jsonl(path)  # streamed: never read whole
+    if streamed:
+        yield from load_jsonl(path, max_line_bytes=max_bytes)  # streamed: never read whole
         return
-    raw = path.read_bytes()
+    raw = _read_capped(path, max_bytes)
     if suffix in (".html", ".htm"):
         yield article_from_html(raw, where=str(path))
         return
@@ -100,6 +123,15 @@ def _check_readable(path: Path, *, compressed: bool) -> str:
     if not compressed and b"\x00" in head:
         return "binary file"
     return ""
+
+
+def _read_capped(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; a file that grew past the cap since it was checked is refused."""
+    with path.open("rb") as handle:
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise SourceError(f"file is larger than MAX_FILE_BYTES ({max_bytes} bytes)")
+    return raw
 
 
 def _decode(raw: bytes) -> str:

@@ -20,7 +20,7 @@ EXPECTED_COLUMNS = {
     "_migrations": ["name", "applied_at"],
     "exchanges": ["id", "created_at", "chat_id", "chat_type", "user_id", "user_name", "question",
                   "standalone_question", "answer", "declined", "mode", "model", "retrieve_ms",
-                  "compose_ms", "total_ms", "error"],
+                  "compose_ms", "total_ms", "error", "spool_key"],
     "citations": ["exchange_id", "number", "article_id", "chunk_id", "title", "source",
                   "published", "url", "passage", "start", "end", "score"],
     "feedback": ["exchange_id", "user_id", "user_name", "value", "created_at"],
@@ -43,7 +43,8 @@ def test_fresh_database_migrates_to_exactly_the_expected_schema(tmp_path: Path) 
         assert {t: columns(db, t) for t in EXPECTED_COLUMNS} == EXPECTED_COLUMNS
         applied = [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
         assert applied == ["m001_exchanges", "m002_citations", "m003_feedback",
-                           "m004_exchanges_fts", "m005_conversation_turns"]
+                           "m004_exchanges_fts", "m005_conversation_turns",
+                           "m006_exchange_spool_key"]
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrate(db) == []  # reopening applies nothing twice
     assert [m.__name__ for m in MIGRATIONS] == applied

@@ -223,3 +223,16 @@ def test_follow_up_is_condensed_by_the_llm(fake: FakeOpenAI, sample_settings: Se
     assert "Last message: and what did Mexico do?" in condense_prompt
     assert "Question: What did Mexico do about the troops" in fake.prompts()[1]
     assert "10,000" in answer.citations[0].quote
+
+
+def test_condense_and_compose_share_one_time_budget(
+    fake: FakeOpenAI, sample_settings: Settings
+) -> None:
+    fake.delay_s = 3.0  # a hung model: condensing alone uses the whole budget
+    fake.enqueue(["What did Mexico do at the border?", "Mexico sent troops [1]."])
+    history = [Turn(question="How many troops are at the border now?", answer="About 5,000 [1].")]
+    desk = llm_desk(fake, sample_settings, llm_timeout_s=0.5)
+    answer = desk.answer("and what did Mexico do?", history=history, as_of=AS_OF)
+    assert len(fake.history) == 1, "composing must not start a second wait on a spent budget"
+    assert "Last message: and what did Mexico do?" in fake.prompts()[0]
+    assert answer.mode == "extractive" and "did not answer within 0.5s" in (answer.note or "")
