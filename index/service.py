@@ -9,15 +9,17 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from index.citations import CitationNumbers
 from index.compose import Composition, ExtractiveComposer
 from index.errors import LLMError, QuestionError
 from index.followup import standalone_question
-from index.llm_answer import LLMAnswerer
 from index.models import Answer, Filters, Passage, Timings, Turn
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.llm_answer import LLMAnswerer
 
 logger = logging.getLogger(__name__)
 
@@ -148,24 +150,10 @@ def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000.0
 
 
-def open_newsdesk(settings: Settings) -> Newsdesk:
-    """A `Newsdesk` wired from settings: store, embeddings, keyword index, retriever, answerer."""
-    from index.retrieve import open_retriever, relevance_floor
+def __getattr__(name: str) -> Any:
+    # open_newsdesk lives in index.wiring now; reachable here for callers not yet moved
+    if name == "open_newsdesk":
+        from index.wiring import open_newsdesk
 
-    return Newsdesk(
-        retriever=open_retriever(settings),
-        # the retriever's calibrated floor decides "is anything relevant"; the composer
-        # then only picks sentences, declining when none shares much with the question
-        composer=ExtractiveComposer(relevance_floor=relevance_floor(settings)),
-        llm_answerer=_llm_answerer(settings),
-        settings=settings,
-    )
-
-
-def _llm_answerer(settings: Settings) -> LLMAnswerer | None:
-    if settings.answer_mode == "extractive":
-        return None
-    from index.llm_answer import build_llm
-
-    llm: Any = build_llm(settings)
-    return LLMAnswerer(llm=llm, model_name=settings.llm_model, timeout_s=settings.llm_timeout_s)
+        return open_newsdesk
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,159 @@
+"""The composition root: builds the catalog, store, keyword index, retriever and answerer.
+
+Every front end (CLI, bot, benchmarks) gets its parts from a `Wiring` built from one
+`Settings`; nothing else constructs them. Each part is built on first use and then shared,
+so a command pays only for what it touches: `articles list` opens the SQLite catalog and
+never imports Chroma, `ask` never imports llama-index with the default settings.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from index.errors import ConfigError, EmptyStoreError
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.catalog import Catalog
+    from index.chunking import ArticleChunker
+    from index.embeddings import EmbedModel
+    from index.keyword import KeywordIndex
+    from index.llm_answer import LLMAnswerer
+    from index.retrieve import Retriever
+    from index.service import Newsdesk
+    from index.store import ArticleStore
+
+
+class Wiring:
+    """The parts of one newsdesk, each built from `settings` once, when first asked for."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The SQLite article catalog (created if missing)."""
+        from index.catalog import Catalog
+
+        return Catalog(self.settings.catalog_path)
+
+    @cached_property
+    def store(self) -> ArticleStore:
+        """Chroma plus the catalog, refusing a store built with another embedding model."""
+        from index.embeddings import model_identity
+        from index.store import ArticleStore
+
+        return ArticleStore.open(
+            self.settings, model_id=model_identity(self.settings), catalog=self.catalog
+        )
+
+    @cached_property
+    def keyword(self) -> KeywordIndex:
+        """The BM25 index over the same chunks (brought up to date by `retriever`/ingest)."""
+        from index.keyword import KeywordIndex
+
+        return KeywordIndex(path=self.settings.keyword_dir)
+
+    @cached_property
+    def embed_model(self) -> EmbedModel:
+        """The configured embedding model (loaded once; safe to share between threads)."""
+        from index.embeddings import build_embed_model
+
+        return build_embed_model(self.settings)
+
+    @cached_property
+    def chunker(self) -> ArticleChunker:
+        """A chunker whose limit fits the embedding model."""
+        return build_chunker(self.settings)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        """Hybrid retrieval over the store, with the BM25 index brought up to date."""
+        from index.retrieve import Retriever
+
+        # the model loads (mostly native code, ~0.7 s) while Chroma opens (~0.9 s)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-model") as pool:
+            model = pool.submit(lambda: self.embed_model)
+            store = self.store
+            self.keyword.refresh(self.catalog)  # a no-op unless the catalog changed
+            embed_model = model.result()
+        return Retriever(
+            store=store,
+            keyword=self.keyword,
+            embed_model=embed_model,
+            catalog=self.catalog,
+            settings=self.settings,
+        )
+
+    @cached_property
+    def newsdesk(self) -> Newsdesk:
+        """The answerer every front end calls: retrieve, compose, check citations."""
+        from index.compose import ExtractiveComposer
+        from index.retrieve import relevance_floor
+        from index.service import Newsdesk
+
+        return Newsdesk(
+            retriever=self.retriever,
+            # the retriever's calibrated floor decides "is anything relevant"; the composer
+            # then only picks sentences, declining when none shares much with the question
+            composer=ExtractiveComposer(relevance_floor=relevance_floor(self.settings)),
+            llm_answerer=build_llm_answerer(self.settings),
+            settings=self.settings,
+        )
+
+    def require_articles(self) -> None:
+        """Raise `EmptyStoreError` when nothing is stored yet (without creating a store)."""
+        path = self.settings.catalog_path
+        if not path.exists() or self.catalog.count()[0] == 0:
+            raise EmptyStoreError(
+                f"no articles stored in {self.settings.data_dir.resolve()}; run "
+                "`newsdesk ingest PATH_OR_URL` first (or set NEWSDESK_DATA_DIR to the data "
+                "folder you ingested into)"
+            )
+
+    def close(self) -> None:
+        """Close the catalog if it was opened."""
+        if "catalog" in self.__dict__:
+            self.catalog.close()
+
+
+def build_chunker(settings: Settings) -> ArticleChunker:
+    """A chunker whose limit fits the embedding model ([CLS] and [SEP] take two tokens)."""
+    from index.chunking import ArticleChunker, minilm_token_offsets
+    from index.minilm import MINILM_MAX_TOKENS
+
+    limit = MINILM_MAX_TOKENS - 2
+    if settings.embed_provider == "onnx-minilm" and settings.chunk_tokens > limit:
+        raise ConfigError(
+            f"CHUNK_TOKENS: {settings.chunk_tokens} is more than the embedding model reads "
+            f"({limit} tokens); the rest of each chunk would be invisible to search"
+        )
+    return ArticleChunker(max_tokens=settings.chunk_tokens, token_offsets=minilm_token_offsets())
+
+
+def build_llm_answerer(settings: Settings) -> LLMAnswerer | None:
+    """The LLM answerer `ANSWER_MODE` asks for; None in the (default) extractive mode."""
+    if settings.answer_mode == "extractive":
+        return None
+    from index.llm_answer import LLMAnswerer, build_llm
+
+    return LLMAnswerer(
+        llm=build_llm(settings), model_name=settings.llm_model, timeout_s=settings.llm_timeout_s
+    )
+
+
+def open_store(settings: Settings) -> ArticleStore:
+    """The configured store, refusing one built with another embedding model."""
+    return Wiring(settings).store
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """A `Retriever` over the configured store, with the BM25 index brought up to date."""
+    return Wiring(settings).retriever
+
+
+def open_newsdesk(settings: Settings) -> Newsdesk:
+    """A `Newsdesk` wired from settings: store, embeddings, keyword index, retriever, answerer."""
+    return Wiring(settings).newsdesk
