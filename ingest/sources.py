@@ -6,7 +6,9 @@ be read becomes a `Failure` with a short reason, and the batch carries on.
 
 from __future__ import annotations
 
+import gzip
 import logging
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from ingest.load_json import load_json, load_jsonl
 from ingest.load_text import article_from_text
 from ingest.load_web import load_url
 
-__all__ = ["Failure", "load_sources", "SUPPORTED_SUFFIXES"]
+__all__ = ["Failure", "count_articles", "load_sources", "SUPPORTED_SUFFIXES"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,31 @@ def load_sources(
                 yield from load_url(spec, fetcher=fetcher)
             else:
                 yield from _load_path(Path(spec).expanduser())
+
+
+def count_articles(specs: Iterable[str]) -> int:
+    """About how many articles `specs` hold, for a progress bar: one per file, page or
+    feed, one per non-blank line of a JSONL dump (a feed's entries are added as read)."""
+    total = 0
+    for spec in specs:
+        spec = str(spec).strip()
+        path = Path(spec).expanduser()
+        if spec.lower().startswith(("http://", "https://")) or not path.exists():
+            total += 1
+            continue
+        files = iter_folder(path) if path.is_dir() else [path]
+        total += sum(_count_in_file(file) for file in files)
+    return total
+
+
+def _count_in_file(path: Path) -> int:
+    if _suffix(path) not in (".jsonl", ".jsonl.gz"):
+        return 1
+    try:
+        with (gzip.open(path, "rb") if _suffix(path) == ".jsonl.gz" else path.open("rb")) as f:
+            return max(1, sum(1 for line in f if line.strip()))
+    except (OSError, EOFError, zlib.error):
+        return 1
 
 
 def _load_path(path: Path) -> Iterator[Article | Failure]:
