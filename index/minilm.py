@@ -184,8 +184,6 @@ class _OrtRunner:
             out[rows] = _mean_pool(self._session.run(None, _feed(ids, mask))[0], mask)
 
 
-
-
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 (int8 ONNX weights): mean-pooled, L2-normalised 384-d vectors.
 

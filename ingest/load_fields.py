@@ -139,22 +139,24 @@ def outlet_name(host: str) -> str:
 
 
 def slug_title(url: str) -> str:
-    """A title read from the URL's last path segment (`/troops-reach-border.html`), or ""."""
+    """A title read from the URL's slug (`/troops-reach-border.html`), or "".
+
+    The last path segment of two or more words with letters in them: USA Today puts a
+    number after the slug (`/border-troops-grow/78412345007/`).
+    """
     try:
         path = urlsplit(url).path
     except ValueError:
         return ""
-    segments = [seg for seg in path.split("/") if seg]
-    if not segments:
-        return ""
-    slug = segments[-1]
-    for extension in _SLUG_EXTENSIONS:
-        slug = slug.removesuffix(extension)
-    words = [w for w in re.split(r"[-_+]+", slug) if w]
-    if len(words) < 2 or not any(c.isalpha() for c in slug) or slug.lower() == "index":
-        return ""
-    text = " ".join(words)
-    return text[0].upper() + text[1:]
+    for segment in reversed([seg for seg in path.split("/") if seg]):
+        slug = segment
+        for extension in _SLUG_EXTENSIONS:
+            slug = slug.removesuffix(extension)
+        words = [w for w in re.split(r"[-_+]+", slug) if w]
+        if len(words) >= 2 and sum(any(c.isalpha() for c in w) for w in words) >= 2:
+            text = " ".join(words)
+            return text[0].upper() + text[1:]
+    return ""
 
 
 def first_sentence(text: str) -> str:
