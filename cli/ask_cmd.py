@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import DAY, pass_wiring
+from cli.context import DAY, QUICK_START_RUNTIME, pass_wiring
 
 if TYPE_CHECKING:
     from index.models import Answer, Citation, Filters
@@ -107,6 +107,7 @@ def ask(
     settings = wiring.settings
     text = check_question(" ".join(question), max_chars=settings.max_question_chars)
     wiring.require_articles()
+    wiring.embed_runtime = QUICK_START_RUNTIME  # a few questions: the quickest model to load
     log = TerminalLog(settings, enabled=not no_log)
     try:
         answer = wiring.newsdesk.answer(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.ask_cmd import build_filters, filter_options, render_answer, render_citation
-from cli.context import pass_wiring
+from cli.context import QUICK_START_RUNTIME, pass_wiring
 from cli.terminal_log import TerminalLog
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ def chat(
       echo "What did the central bank decide?" | newsdesk chat --since 2025-03-01
     """
     wiring.require_articles()
+    wiring.embed_runtime = QUICK_START_RUNTIME  # a few questions: the quickest model to load
     log = TerminalLog(wiring.settings, enabled=not no_log)
     session = ChatSession(
         desk=wiring.newsdesk,

@@ -18,6 +18,7 @@ from index.minilm import (  # noqa: F401  (re-exported)
     MINILM_ID,
     MINILM_MAX_TOKENS,
     MiniLMEncoder,
+    Runtime,
     load_minilm_tokenizer,
     minilm_files,
 )
@@ -46,12 +47,14 @@ def model_identity(settings: Settings) -> str:
     return f"{settings.embed_provider}:{settings.embed_model}"
 
 
-def build_embed_model(settings: Settings) -> EmbedModel:
-    """The configured embedding model."""
+def build_embed_model(settings: Settings, *, runtime: Runtime | None = None) -> EmbedModel:
+    """The configured embedding model; `runtime` picks the default model's runtime."""
     provider = settings.embed_provider
     batch = settings.embed_batch_size
     if provider == "onnx-minilm":
-        return MiniLMEncoder(threads=settings.embed_threads, embed_batch_size=batch)
+        return MiniLMEncoder(
+            threads=settings.embed_threads, embed_batch_size=batch, runtime=runtime
+        )
     if provider == "fastembed":
         from llama_index.embeddings.fastembed import FastEmbedEmbedding
 
