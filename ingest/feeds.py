@@ -20,6 +20,7 @@ from pathlib import Path
 
 import feedparser
 
+from index.errors import ConfigError
 from index.models import Article
 from index.settings import Settings
 from ingest.fetch import Fetcher, FetchError
@@ -37,7 +38,11 @@ def feed_urls(settings: Settings) -> list[str]:
     """FEEDS plus the lines of FEEDS_FILE (blank lines and `#` comments skipped), deduplicated."""
     urls = list(settings.feeds)
     if settings.feeds_file is not None:
-        for line in settings.feeds_file.read_text(encoding="utf-8").splitlines():
+        try:
+            text = settings.feeds_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"FEEDS_FILE: cannot read {settings.feeds_file}: {exc}") from None
+        for line in text.splitlines():
             line = line.split("#", 1)[0].strip()
             if line:
                 urls.append(line)

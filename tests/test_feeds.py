@@ -16,6 +16,7 @@ from bot.answer_log import AnswerLog
 from bot.app import build_application
 from bot.jobs import PeriodicTask
 from cli.main import cli
+from index.errors import ConfigError
 from index.models import Article
 from index.settings import Settings, load_settings
 from index.wiring import Wiring
@@ -240,6 +241,9 @@ def test_feed_list_from_setting_and_file(tmp_path: Path) -> None:
         "https://c.example/atom",
         "https://b.example/rss",
     ]
+    gone = load_settings(_env_file=None, feeds_file=tmp_path / "nope.txt")
+    with pytest.raises(ConfigError, match="FEEDS_FILE: cannot read"):
+        feed_urls(gone)
 
 
 def test_watch_runs_rounds_and_sleeps_until_the_next_feed_is_due(
