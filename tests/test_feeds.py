@@ -312,3 +312,19 @@ async def test_the_bot_polls_feeds_on_its_job_queue(
         await app.stop()
         await app.shutdown()
         log.close()
+
+
+def test_serve_schedules_a_poll_of_the_configured_feeds(
+    settings: Settings, feed_site: FeedSite
+) -> None:
+    from cli.serve_cmd import feed_tasks
+
+    assert feed_tasks(Wiring(settings)) == []  # no feeds, no job
+    with_feeds = settings.model_copy(
+        update={"feeds": [f"{feed_site.base}/feed.xml"], "feed_poll_minutes": 15.0}
+    )
+    wiring = Wiring(with_feeds)
+    [task] = feed_tasks(wiring)
+    assert task.every_s == 60.0 and task.name == "polling 1 feed(s) every 15 min"
+    task.run()  # what the JobQueue runs in a worker thread
+    assert wiring.catalog.count()[0] == 2
