@@ -34,7 +34,14 @@ def schedule(app: Application, task: PeriodicTask) -> None:
             "periodic tasks need python-telegram-bot[job-queue] installed (pip install -e .)"
         )
     app.job_queue.run_repeating(
-        _run_task, interval=task.every_s, first=task.first_s, name=task.name, data=task
+        _run_task,
+        interval=task.every_s,
+        first=task.first_s,
+        name=task.name,
+        data=task,
+        # APScheduler drops a run that starts over 1 s late (a busy start-up, a loaded
+        # machine); run it late instead, and only once however many were missed
+        job_kwargs={"misfire_grace_time": None, "coalesce": True},
     )
 
 

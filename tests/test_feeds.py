@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -298,6 +299,7 @@ async def test_the_bot_polls_feeds_on_its_job_queue(
     app = build_application(settings, answerer=wiring.newsdesk, log=log, tasks=[task])
     await app.initialize()
     await app.start()
+    time.sleep(1.5)  # a busy start-up: the first poll becomes due while the loop is held
     try:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1)
