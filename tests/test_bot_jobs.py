@@ -22,7 +22,7 @@ async def test_a_slow_poll_does_not_hold_up_answers(
     def slow_poll() -> None:  # stands in for a feed poll that fetches and embeds for a while
         runs.append(threading.current_thread().name)
         started.set()
-        release.wait(timeout=15)
+        release.wait(timeout=60)
         finished.set()
 
     settings = bot_settings(standin, tmp_path)
@@ -34,9 +34,9 @@ async def test_a_slow_poll_does_not_hold_up_answers(
     try:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1)
-        assert await asyncio.to_thread(started.wait, 10)
+        assert await asyncio.to_thread(started.wait, 30)
         await standin.send_text(701, 701, "Tell me about the bike lanes")
-        [reply] = await standin.wait_for_sent(701, timeout=10)  # while the poll still runs
+        [reply] = await standin.wait_for_sent(701, timeout=30)  # while the poll still runs
         assert "40 km of protected bike lanes" in reply.text
         assert not finished.is_set()  # the reply came while the poll was still running
         assert runs and runs[0] != threading.main_thread().name

@@ -48,7 +48,7 @@ async def test_the_bot_answers_on_the_configured_path(
         assert old.status_code == 404  # nothing hard-coded answers any more
         posted = await client.post("/nd/hook", content=json.dumps(update), headers=headers)
         assert posted.status_code == 200
-        [reply] = await standin.wait_for_sent(701, timeout=10)
+        [reply] = await standin.wait_for_sent(701, timeout=30)
     assert "40 km of protected bike lanes" in reply.text
     [call] = standin.calls("setWebhook")
     assert call.params["url"] == "https://proxy.example.com/nd/hook"
