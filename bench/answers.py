@@ -74,9 +74,11 @@ def store_dir(kind: str, args: argparse.Namespace) -> Path:
     return data
 
 
-def run_child(src: Path, suite: Path, data: Path, details: Path | None) -> dict[str, float]:
+def run_child(
+    src: Path, suite: Path, data: Path, details: Path | None, extra: dict[str, str]
+) -> dict[str, float]:
     """One suite on the code at `src`, in a fresh process (cold caches, its own imports)."""
-    env = {**os.environ, "PYTHONPATH": str(src), "NEWSDESK_DATA_DIR": str(data)}
+    env = {**os.environ, **extra, "PYTHONPATH": str(src), "NEWSDESK_DATA_DIR": str(data)}
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(suite)]
     if details is not None:
         cmd += ["--details", str(details)]
@@ -94,6 +96,7 @@ def child(suite: Path, details: Path | None) -> None:
     evaluate = importlib.util.module_from_spec(spec)
     sys.modules["bench_evaluate"] = evaluate
     spec.loader.exec_module(evaluate)
+    # the names every revision has (index.wiring is newer than some compared revisions)
     from index.retrieve import open_retriever
     from index.service import open_newsdesk
     from index.settings import load_settings
@@ -137,6 +140,9 @@ def main() -> None:
     parser.add_argument("--full", default="/work/bench-data/full")
     parser.add_argument("--small-stores", default="/tmp/newsdesk-bench-small")
     parser.add_argument("--details", help="write each suite's per-question results here")
+    parser.add_argument(
+        "--variant", action="append", default=[], help="also run the new code with KEY=VALUE"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -145,19 +151,22 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        sources = [("new", ROOT)]
+        sources: list[tuple[str, Path, dict[str, str]]] = [("new", ROOT, {})]
+        for variant in args.variant:
+            key, _, value = variant.partition("=")
+            sources.append((f"new, {key}={value}", ROOT, {key: value}))
         if args.against:
-            sources.insert(0, (args.against, checkout(args.against, work)))
+            sources.insert(0, (args.against, checkout(args.against, work), {}))
         try:
             for name in args.suite or list(SUITES):
                 suite = suite_file(name, work)
                 data = store_dir(SUITES[name][0], args)
-                for code, src in sources:
+                for code, src, extra in sources:
                     details = None
                     if args.details:
                         Path(args.details).mkdir(parents=True, exist_ok=True)
-                        details = Path(args.details) / f"{name}.{code}.jsonl"
-                    rows.append((name, code, run_child(src, suite, data, details)))
+                        details = Path(args.details) / f"{name}.{code.replace(' ', '')}.jsonl"
+                    rows.append((name, code, run_child(src, suite, data, details, extra)))
                     print(f"{name} {code}: {rows[-1][2]}", file=sys.stderr)
         finally:
             if args.against:

@@ -43,8 +43,8 @@ class UserStats:
 
 def real_answerer(data_dir: Path) -> Any:
     """The real `Newsdesk` over samples/articles ingested into `data_dir`."""
-    from index.service import open_newsdesk
     from index.settings import Settings
+    from index.wiring import open_newsdesk
     from ingest.pipeline import ingest_sources
 
     settings = Settings(_env_file=None, newsdesk_data_dir=data_dir)  # type: ignore[call-arg]

@@ -111,9 +111,9 @@ def run_ingest(data: Path, variant: int, *, kill_after: float | None = None) -> 
 
 def store_state(data: Path) -> dict[str, object]:
     """Catalog chunks, Chroma ids, stale rows and the keyword index's coverage."""
-    from index.factory import open_store
     from index.keyword import KeywordIndex
     from index.settings import load_settings
+    from index.wiring import open_store
 
     settings = load_settings(_env_file=None, newsdesk_data_dir=data)
     store = open_store(settings)
@@ -158,8 +158,8 @@ def disagreements(state: dict[str, object]) -> list[str]:
 
 def recover(data: Path, embed_model: object) -> None:
     """What the next run does before its first article: purge, collect orphans, refresh."""
-    from index.factory import build_chunker, open_store
     from index.settings import load_settings
+    from index.wiring import build_chunker, open_store
     from ingest.pipeline import Ingestor, open_keyword_index
 
     settings = load_settings(_env_file=None, newsdesk_data_dir=data)

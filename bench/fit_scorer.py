@@ -87,10 +87,10 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=0.05)
     args = parser.parse_args()
     os.environ["NEWSDESK_DATA_DIR"] = args.data_dir
-    from index.service import open_newsdesk
     from index.settings import load_settings
+    from index.wiring import Wiring
 
-    desk = open_newsdesk(load_settings())
+    desk = Wiring(load_settings()).newsdesk
     fit_items = [i for f in args.fit for i in read_questions(Path(f))]
     check_items = [i for f in args.check for i in read_questions(Path(f))]
     fit_data, check_data = groups(fit_items, desk), groups(check_items, desk)

@@ -25,9 +25,10 @@ from index.embeddings import build_embed_model, embed_texts, model_identity
 from index.evaluate import Evaluation, Report, read_questions
 from index.keyword import KeywordIndex
 from index.models import Article
-from index.retrieve import Mode, open_retriever
+from index.retrieve import Mode
 from index.settings import Settings, load_settings
 from index.store import ArticleStore, open_chroma_client
+from index.wiring import Wiring
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def build_store(settings: Settings, articles: list[Article]) -> None:
 
 def evaluate_modes(settings: Settings, questions: Path = QUESTIONS) -> list[Report]:
     """Dense only, BM25 only and hybrid on the dev questions, each as of its question's day."""
-    retriever = open_retriever(settings)
+    retriever = Wiring(settings).retriever
     items = read_questions(questions)
     return [
         Evaluation(retriever=retriever, answerer=None, mode=mode).run(items)[0] for mode in MODES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -29,6 +30,7 @@ from bot.access import AccessPolicy, RateLimiter
 from bot.answer_log import AnswerLog
 from bot.desk import AnswerDesk
 from bot.errors import BotApiUnreachableError, BotTokenError
+from bot.jobs import PeriodicTask, schedule
 from bot.memory import ConversationMemory
 from bot.sending import send_html
 from bot.services import KEY, BotServices, services
@@ -37,7 +39,7 @@ from index.settings import Settings
 
 logger = logging.getLogger(__name__)
 TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
-WEBHOOK_PATH = "telegram"  # the webhook server answers POST /telegram
+WEBHOOK_PATH = "telegram"  # the default TELEGRAM_WEBHOOK_PATH: POST /telegram
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 SORRY = "Sorry, something went wrong while handling that. Please try again in a moment."
 
@@ -79,7 +81,8 @@ def file_url(base_url: str) -> str:
 
 
 def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
-                      rate_limiter: BaseRateLimiter | None = None) -> Application:
+                      rate_limiter: BaseRateLimiter | None = None,
+                      tasks: Sequence[PeriodicTask] = ()) -> Application:
     """The bot, ready to `run_polling`/`run_webhook` (or to start by hand in tests)."""
     for name in ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application"):
         if _NETWORK_FILTER not in logging.getLogger(name).filters:
@@ -102,6 +105,8 @@ def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
     app.bot_data[KEY] = BotServices(desk=desk, access=AccessPolicy.from_settings(settings),
                                     limiter=RateLimiter(settings.rate_limit_per_minute))
     add_handlers(app)
+    for task in tasks:
+        schedule(app, task)
     return app
 
 
@@ -208,18 +213,19 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("could not tell the user about the error: %s", exc)
 
 
-def webhook_options(settings: Settings, *, listen: str) -> dict[str, Any]:
+def webhook_options(settings: Settings, *, listen: str | None = None) -> dict[str, Any]:
     """`run_webhook`/`Updater.start_webhook` arguments: where to listen, what to tell Telegram."""
     secret = settings.telegram_webhook_secret
-    return {"listen": listen, "port": settings.telegram_webhook_port, "url_path": WEBHOOK_PATH,
+    return {"listen": listen or settings.telegram_webhook_listen,
+            "port": settings.telegram_webhook_port, "url_path": settings.telegram_webhook_path,
             "webhook_url": settings.telegram_webhook_url, "allowed_updates": ALLOWED_UPDATES,
             "secret_token": secret.get_secret_value() if secret else None}
 
 
 def run_bot(settings: Settings, *, answerer: Answerer, log: AnswerLog,
-            listen: str = "0.0.0.0") -> None:
+            listen: str | None = None, tasks: Sequence[PeriodicTask] = ()) -> None:
     """Run until interrupted: webhook mode if TELEGRAM_WEBHOOK_URL is set, else long polling."""
-    app = build_application(settings, answerer=answerer, log=log)
+    app = build_application(settings, answerer=answerer, log=log, tasks=tasks)
     try:
         if settings.telegram_webhook_url:
             app.run_webhook(**webhook_options(settings, listen=listen))

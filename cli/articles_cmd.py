@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 import json
+import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.main import pass_settings
+from cli.context import pass_wiring
 from cli.terminal import block, field
-from index.catalog import Catalog
-from index.factory import open_store
-from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.wiring import Wiring
 
 
-@click.group()
+@click.group(epilog="Example:  newsdesk articles list -n 20 --source CNN")
 def articles() -> None:
     """Manage stored articles."""
 
 
 @articles.command("list")
 @click.option("-n", "--limit", default=50, show_default=True, help="How many to show.")
-@click.option("--source", default=None, help="Only this outlet (e.g. www.cnn.com).")
+@click.option("--source", default=None, help="Only this outlet (e.g. CNN).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
-@pass_settings
-def list_articles(settings: Settings, limit: int, source: str | None, as_json: bool) -> None:
-    """List stored articles, newest first."""
-    catalog = Catalog(settings.catalog_path)
+@pass_wiring
+def list_articles(wiring: Wiring, limit: int, source: str | None, as_json: bool) -> None:
+    """List stored articles, newest first.
+
+    \b
+    Example:  newsdesk articles list -n 10 --json
+    """
+    wiring.require_articles()
+    catalog = wiring.catalog
     rows = catalog.list_articles(limit=limit, source=source)
     total, chunks = catalog.count()
     for row in rows:
@@ -44,11 +51,15 @@ def list_articles(settings: Settings, limit: int, source: str | None, as_json: b
 @articles.command("show")
 @click.argument("article_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
-@pass_settings
-def show_article(settings: Settings, article_id: str, as_json: bool) -> None:
-    """Show one stored article with its chunks."""
-    catalog = Catalog(settings.catalog_path)
-    article = catalog.get_article(article_id)
+@pass_wiring
+def show_article(wiring: Wiring, article_id: str, as_json: bool) -> None:
+    """Show one stored article with its chunks.
+
+    \b
+    Example:  newsdesk articles show 043b18e127f4e243
+    """
+    wiring.require_articles()
+    article = wiring.catalog.get_article(article_id)
     if as_json:
         click.echo(article.model_dump_json(indent=2))
         return
@@ -60,32 +71,39 @@ def show_article(settings: Settings, article_id: str, as_json: bool) -> None:
 
 @articles.command("delete")
 @click.argument("article_ids", nargs=-1, required=True)
-@pass_settings
-def delete_articles(settings: Settings, article_ids: tuple[str, ...]) -> None:
-    """Delete stored articles (their chunks, vectors and keyword entries)."""
-    from ingest.pipeline import open_keyword_index
+@pass_wiring
+def delete_articles(wiring: Wiring, article_ids: tuple[str, ...]) -> None:
+    """Delete stored articles (their chunks, vectors and keyword entries).
 
-    store = open_store(settings)
+    \b
+    Example:  newsdesk articles delete 043b18e127f4e243 9f2c0a77d1e4b6a5
+    """
+    wiring.require_articles()
     for article_id in article_ids:
-        store.delete_article(article_id)
+        wiring.store.delete_article(article_id)
         click.echo(f"deleted {article_id}")
-    keyword = open_keyword_index(settings)
-    if keyword is not None:
-        keyword.refresh(store.catalog)
+    wiring.keyword.refresh(wiring.catalog)
 
 
 @articles.command("reindex")
-@pass_settings
-def reindex_articles(settings: Settings) -> None:
-    """Re-embed every stored article with the configured embedding model."""
-    import sys
+@pass_wiring
+def reindex_articles(wiring: Wiring) -> None:
+    """Re-embed every stored article with the configured embedding model.
 
+    \b
+    Example:  EMBED_PROVIDER=fastembed newsdesk articles reindex
+    """
     from tqdm import tqdm
 
-    from index.embeddings import build_embed_model
     from index.reindex import reindex
 
-    total, _ = Catalog(settings.catalog_path).count()
+    wiring.require_articles()
+    total, _ = wiring.catalog.count()
     with tqdm(total=total, unit=" articles", disable=not sys.stderr.isatty()) as bar:
-        chunks = reindex(settings, embed_model=build_embed_model(settings), progress=bar.update)
+        chunks = reindex(
+            wiring.settings,
+            embed_model=wiring.embed_model,
+            progress=bar.update,
+            catalog=wiring.catalog,
+        )
     click.echo(f"re-indexed {total} articles ({chunks} chunks)")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.ask_cmd import build_filters, filter_options, render_answer, render_citation
-from cli.main import pass_settings
-from index.dates import parse_day
-from index.errors import QuestionError
-from index.models import Answer, Filters, Turn
-from index.service import Newsdesk, open_newsdesk
-from index.settings import Settings
+from cli.context import QUICK_START_RUNTIME, pass_wiring
+from cli.terminal_log import TerminalLog
+
+if TYPE_CHECKING:
+    from index.models import Answer, Filters, Turn
+    from index.service import Answerer
+    from index.wiring import Wiring
 
 HELP = "Ask about the news. /sources shows the last answer's passages, /new forgets, /quit ends."
 
@@ -22,9 +24,16 @@ class ChatSession:
     """One terminal conversation: history, the last answer, and the commands."""
 
     def __init__(
-        self, *, desk: Newsdesk, filters: Filters | None, as_of: date | None, turns: int
+        self,
+        *,
+        desk: Answerer,
+        filters: Filters | None,
+        as_of: date | None,
+        turns: int,
+        log: TerminalLog | None = None,
     ) -> None:
         self.desk = desk
+        self.log = log
         self.filters = filters
         self.as_of = as_of
         self.turns = turns
@@ -45,12 +54,17 @@ class ChatSession:
             return "\n".join(render_citation(c) for c in self.last.citations)
         if command in ("/help", "/?"):
             return HELP
+        from index.errors import QuestionError
+        from index.models import Turn
+
         try:
             answer = self.desk.answer(
                 line, history=self.history, filters=self.filters, as_of=self.as_of
             )
         except QuestionError as exc:
             return f"error: {exc}"
+        if self.log is not None:
+            self.log.record(answer.question, answer=answer)
         self.last = answer
         self.history.append(
             Turn(question=answer.question, answer=answer.text, citations=answer.citations)
@@ -61,22 +75,42 @@ class ChatSession:
 
 @click.command()
 @filter_options
-@pass_settings
+@pass_wiring
 def chat(
-    settings: Settings,
-    since: str | None,
-    until: str | None,
+    wiring: Wiring,
+    since: date | None,
+    until: date | None,
     sources: tuple[str, ...],
-    as_of: str | None,
+    as_of: date | None,
+    no_log: bool,
 ) -> None:
-    """Chat about the news in the terminal, with follow-up questions."""
-    today = date.today()
+    """Chat about the news in the terminal, with follow-up questions.
+
+    Each question and answer is recorded in the answer log unless --no-log is given.
+
+    \b
+    Examples:
+      newsdesk chat
+      echo "What did the central bank decide?" | newsdesk chat --since 2025-03-01
+    """
+    wiring.require_articles()
+    wiring.embed_runtime = QUICK_START_RUNTIME  # a few questions: the quickest model to load
+    log = TerminalLog(wiring.settings, enabled=not no_log)
     session = ChatSession(
-        desk=open_newsdesk(settings),
-        filters=build_filters(since, until, sources, today=today),
-        as_of=parse_day(as_of, today=today) if as_of else None,
-        turns=settings.history_turns,
+        desk=wiring.newsdesk,
+        filters=build_filters(since, until, sources),
+        as_of=as_of,
+        turns=wiring.settings.history_turns,
+        log=log,
     )
+    try:
+        _converse(session)
+    finally:
+        log.close()
+
+
+def _converse(session: ChatSession) -> None:
+    """Read lines until end of input or /quit, printing each reply."""
     interactive = sys.stdin.isatty()
     if interactive:
         click.echo(HELP)
@@ -92,7 +126,3 @@ def chat(
         if reply is None:
             break
         click.echo(reply + "\n")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(chat)

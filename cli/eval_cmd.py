@@ -6,12 +6,15 @@ import json
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cli.main import pass_settings
+from cli.context import pass_wiring
 from index.errors import ConfigError
-from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.wiring import Wiring
 
 
 @click.command("eval")
@@ -24,25 +27,29 @@ from index.settings import Settings
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write every question's answer and verdict to this JSONL file.",
 )
-@pass_settings
+@pass_wiring
 def eval_command(
-    settings: Settings,
+    wiring: Wiring,
     file: Path,
     mode: str,
     as_json: bool,
     retrieval_only: bool,
     details: Path | None,
 ) -> None:
-    """Score retrieval (Hits@k, MRR@10) and answers on a JSONL file of gold questions."""
+    """Score retrieval (Hits@k, MRR@10) and answers on a JSONL file of gold questions.
+
+    Lines: {"question", "answer", "gold_article_ids" | "gold_urls", "date"?}, or
+    {"question", "declined": true}, or {"turns": [...]} for a conversation; a line without
+    a date is asked as of today. --details writes every answer and its verdict.
+    """
     from index.evaluate import Evaluation, read_questions, render, write_details
-    from index.retrieve import open_retriever
-    from index.service import open_newsdesk
 
     items = read_questions(file)
     if not items:
         raise ConfigError(f"{file}: no questions")
-    retriever = open_retriever(settings)
-    answerer = None if retrieval_only else open_newsdesk(settings)
+    wiring.require_articles()
+    retriever = wiring.retriever
+    answerer = None if retrieval_only else wiring.newsdesk
     started = time.perf_counter()
     evaluation = Evaluation(retriever=retriever, answerer=answerer, mode=mode)  # type: ignore[arg-type]
     report, results = evaluation.run(items)
@@ -53,7 +60,3 @@ def eval_command(
     else:
         click.echo(render(report))
         click.echo(f"({time.perf_counter() - started:.1f}s)")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(eval_command)

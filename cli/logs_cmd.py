@@ -6,18 +6,18 @@ import json
 import os
 import sys
 import tempfile
-from datetime import datetime
-from typing import Any, TextIO
+from datetime import date
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from bot.answer_log import AnswerLog
-from bot.errors import AnswerLogError
-from bot.log_queries import LogFilter, iter_export, list_exchanges, show_exchange, stats
+from cli.context import DAY, pass_settings
 from cli.csv_export import write_csv
-from cli.main import pass_settings
 from cli.terminal import block, field
-from index.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.answer_log import AnswerLog
+    from index.settings import Settings
 
 EXPORT_COLUMNS = [
     "id", "created_at", "chat_id", "chat_type", "user_id", "user_name", "question",
@@ -27,10 +27,13 @@ EXPORT_COLUMNS = [
 
 
 def open_log(settings: Settings) -> AnswerLog:
-    """The existing answer log; a clean error if the bot has not written one yet."""
+    """The existing answer log; a clean error if nothing has written one yet."""
+    from bot.answer_log import AnswerLog
+    from bot.errors import AnswerLogError
+
     if not settings.log_db_path.exists():
-        raise AnswerLogError(f"no answer log at {settings.log_db_path} yet "
-                             "(it is created when the bot answers its first question)")
+        raise AnswerLogError(f"no answer log at {settings.log_db_path} yet (it is created "
+                             "when the bot, `newsdesk ask` or `newsdesk chat` answers)")
     return AnswerLog(settings.log_db_path)
 
 
@@ -39,29 +42,36 @@ def _short(text: str | None, width: int) -> str:
 
 
 def _flags(row: dict[str, Any]) -> str:
-    """D = declined, E = error; then 👍/👎 counts as +up/-down."""
+    """D = declined, E = error, T = asked in the terminal; then 👍/👎 as +up/-down."""
     flags = ("D" if row["declined"] else ".") + ("E" if row["error"] else ".")
+    flags += "T" if row.get("chat_type") == "terminal" else ""
     return flags + (f" +{row['up']}/-{row['down']}" if row["up"] or row["down"] else "")
 
 
-@click.group()
+@click.group(epilog="Example:  newsdesk logs list --since yesterday --declined")
 def logs() -> None:
-    """Review the answer log: every question the bot answered."""
+    """Review the answer log: every question asked in Telegram or here."""
 
 
 @logs.command("list")
 @click.option("-n", "--limit", default=20, show_default=True, help="How many exchanges.")
 @click.option("-q", "--query", "text", help="Full-text search in questions and answers.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only from this day (UTC).")
+@click.option("--since", type=DAY, help="Only from this day (UTC): YYYY-MM-DD, 'yesterday', '7d'.")
 @click.option("--declined", is_flag=True, help="Only questions the bot could not answer.")
 @click.option("--feedback", type=click.Choice(["up", "down"]), help="Only with this feedback.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_settings
-def list_command(settings: Settings, limit: int, text: str | None, since: datetime | None,
+def list_command(settings: Settings, limit: int, text: str | None, since: date | None,
                  declined: bool, feedback: str | None, as_json: bool) -> None:
-    """List logged exchanges, newest first."""
-    where = LogFilter(limit=limit, text=text, since=since.date() if since else None,
-                      declined=declined, feedback=feedback)
+    """List logged exchanges, newest first.
+
+    \b
+    Example:  newsdesk logs list -n 50 -q border --since 2025-02-01
+    """
+    from bot.log_queries import LogFilter, list_exchanges
+
+    where = LogFilter(limit=limit, text=text, since=since, declined=declined,
+                      feedback=feedback)
     rows = list_exchanges(open_log(settings), where)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -78,7 +88,13 @@ def list_command(settings: Settings, limit: int, text: str | None, since: dateti
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_settings
 def show_command(settings: Settings, exchange_id: int, as_json: bool) -> None:
-    """Show one exchange: question, answer, and every cited passage."""
+    """Show one exchange: question, answer, and every cited passage.
+
+    \b
+    Example:  newsdesk logs show 42
+    """
+    from bot.log_queries import show_exchange
+
     found = show_exchange(open_log(settings), exchange_id)
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
@@ -105,6 +121,8 @@ def show_command(settings: Settings, exchange_id: int, as_json: bool) -> None:
 
 
 def _write_export(log: AnswerLog, fmt: str, out: TextIO) -> int:
+    from bot.log_queries import iter_export
+
     if fmt == "csv":
         return write_csv(iter_export(log), EXPORT_COLUMNS, out)
     count = 0
@@ -120,6 +138,8 @@ def _export_to_file(log: AnswerLog, fmt: str, output: str) -> int:
     A full disk or any other failure leaves no truncated file behind (and an older export
     at `output` untouched); the error is one line.
     """
+    from bot.errors import AnswerLogError
+
     folder = os.path.dirname(os.path.abspath(output))
     handle, partial = tempfile.mkstemp(prefix=".export-", dir=folder)
     try:
@@ -143,7 +163,11 @@ def _export_to_file(log: AnswerLog, fmt: str, output: str) -> int:
               help="Write to this file instead of stdout.")
 @pass_settings
 def export_command(settings: Settings, fmt: str, output: str | None) -> None:
-    """Export every exchange with its citations and feedback."""
+    """Export every exchange with its citations and feedback.
+
+    \b
+    Example:  newsdesk logs export --format csv -o answers.csv
+    """
     log = open_log(settings)
     if output is None:
         _write_export(log, fmt, sys.stdout)
@@ -157,7 +181,13 @@ def export_command(settings: Settings, fmt: str, output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_settings
 def stats_command(settings: Settings, days: int, as_json: bool) -> None:
-    """Questions per day, decline rate, feedback ratio, latency, top unanswered questions."""
+    """Questions per day, decline rate, feedback ratio, latency, top unanswered questions.
+
+    \b
+    Example:  newsdesk logs stats --days 30
+    """
+    from bot.log_queries import stats
+
     found = stats(open_log(settings), days=days)
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
@@ -181,9 +211,9 @@ def stats_command(settings: Settings, days: int, as_json: bool) -> None:
 @logs.command("path")
 @pass_settings
 def path_command(settings: Settings) -> None:
-    """Print the answer log's file (open it with sqlite3 or Datasette)."""
+    """Print the answer log's file (open it with sqlite3 or Datasette).
+
+    \b
+    Example:  sqlite3 "$(newsdesk logs path)"
+    """
     click.echo(str(settings.log_db_path))
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(logs)

@@ -1,20 +1,51 @@
-"""The `newsdesk` command: thin wiring over index/, ingest/ and bot/."""
+"""The `newsdesk` command: thin wiring over index/, ingest/ and bot/.
+
+Sub-commands live in `cli/<name>_cmd.py` and are imported only when they run (`LazyGroup`),
+so `newsdesk --help`, completion and config errors start in a fraction of a second.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
+from cli.context import VERBOSITY, get_settings, pass_settings, set_log_level
+from cli.lazy import LazyCommand, LazyGroup
 from index.errors import NewsdeskError
-from index.log_safety import configure_logging
-from index.settings import Settings, load_settings
+
+__all__ = ["cli", "main", "get_settings", "pass_settings"]
+
+COMMANDS = {
+    "ingest": LazyCommand(
+        "cli.ingest_cmd:ingest",
+        "Ingest articles from files, folders, JSON/JSONL(.gz) dumps, web pages and RSS/Atom feeds.",
+    ),
+    "articles": LazyCommand("cli.articles_cmd:articles", "Manage stored articles."),
+    "ask": LazyCommand(
+        "cli.ask_cmd:ask", "Answer a question about the stored articles, citing every source."
+    ),
+    "chat": LazyCommand(
+        "cli.chat_cmd:chat", "Chat about the news in the terminal, with follow-up questions."
+    ),
+    "serve": LazyCommand(
+        "cli.serve_cmd:serve",
+        "Run the Telegram bot (long polling, or a webhook if TELEGRAM_WEBHOOK_URL is set).",
+    ),
+    "logs": LazyCommand(
+        "cli.logs_cmd:logs", "Review the answer log: every question asked in Telegram or here."
+    ),
+    "eval": LazyCommand(
+        "cli.eval_cmd:eval_command",
+        "Score retrieval (Hits@k, MRR@10) and answers on a JSONL file of gold questions.",
+        example="Example:  newsdesk eval questions.jsonl --details misses.jsonl",
+    ),
+}
 
 
-class NewsdeskGroup(click.Group):
-    """A command group that turns domain errors into a clean message and exit status 1."""
+class NewsdeskGroup(LazyGroup):
+    """A lazy command group that turns domain errors into a clean message and exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -26,51 +57,39 @@ class NewsdeskGroup(click.Group):
             raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
 
-def get_settings(ctx: click.Context) -> Settings:
-    """The one `Settings` of this run, built on first use (so `--help` needs no config)."""
-    root = ctx.find_root()
-    if root.obj is None:
-        root.obj = load_settings()
-        configure_logging(root.obj)
-    settings: Settings = root.obj
-    return settings
+def _verbosity(ctx: click.Context, _param: click.Parameter, count: int) -> None:
+    if count:
+        set_log_level(ctx, VERBOSITY[min(count, 2)])
 
 
-def pass_settings(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator: call the command with `settings` as first argument."""
-
-    @click.pass_context
-    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-        return ctx.invoke(func, get_settings(ctx), *args, **kwargs)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
+def _log_level(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    set_log_level(ctx, value)
 
 
-@click.group(cls=NewsdeskGroup)
+@click.group(
+    cls=NewsdeskGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog='Example:  newsdesk ingest samples/articles && newsdesk ask "Who won the cup final?"',
+)
 @click.version_option(package_name="newsdesk")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    expose_value=False,
+    callback=_verbosity,
+    help="Log more: -v for INFO, -vv for DEBUG.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    expose_value=False,
+    callback=_log_level,
+    help="Log level for this run (overrides LOG_LEVEL).",
+)
 def cli() -> None:
     """newsdesk: answers questions about news articles, citing every source passage."""
-
-
-def _register() -> None:
-    # imported here so each command module can import `cli.main` helpers without a cycle
-    from cli import articles_cmd, ingest_cmd
-
-    cli.add_command(ingest_cmd.ingest)
-    cli.add_command(articles_cmd.articles)
-    for name in ("ask_cmd", "chat_cmd", "eval_cmd", "serve_cmd", "logs_cmd", "demo_cmd"):
-        try:
-            module = __import__(f"cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"cli.{name}":
-                raise
-            continue
-        module.register(cli)
-
-
-_register()
 
 
 def main() -> None:

@@ -27,3 +27,7 @@ class QuestionError(NewsdeskError):
 
 class LLMError(NewsdeskError):
     """The configured LLM failed or timed out."""
+
+
+class EmptyStoreError(NewsdeskError):
+    """Nothing has been ingested into the configured data directory yet."""

@@ -53,14 +53,13 @@ def settings_secrets(settings: Settings) -> list[str]:
     return [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
 
 
-def configure_logging(settings: Settings) -> None:
-    """Log at `LOG_LEVEL` to stderr, every handler behind a `SecretFilter`."""
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def configure_logging(settings: Settings, level: str | None = None) -> None:
+    """Log at `level` (default `LOG_LEVEL`) to stderr, every handler behind a `SecretFilter`."""
+    level = level or settings.log_level
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     secret_filter = SecretFilter(settings_secrets(settings))
     for handler in logging.getLogger().handlers:
         handler.addFilter(secret_filter)
-    if settings.log_level != "DEBUG":
+    if level != "DEBUG":
         for name in _CHATTY:
             logging.getLogger(name).setLevel(logging.WARNING)

@@ -11,10 +11,9 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index.catalog import Catalog
-from index.embeddings import embed_texts, model_identity
+from index.embeddings import EmbedModel, embed_texts, model_identity
 from index.models import Article, Chunk
 from index.settings import Settings
 from index.store import ArticleStore, open_chroma_client
@@ -27,15 +26,16 @@ SIDE_SUFFIX = "__reindex"
 def reindex(
     settings: Settings,
     *,
-    embed_model: BaseEmbedding,
+    embed_model: EmbedModel,
     progress: Callable[[int], object] | None = None,
+    catalog: Catalog | None = None,
 ) -> int:
     """Rebuild the vectors of every stored article; returns how many chunks were embedded."""
     client = open_chroma_client(settings)
     side_name = settings.chroma_collection + SIDE_SUFFIX
     if side_name in {c.name for c in client.list_collections()}:
         client.delete_collection(side_name)  # a leftover of a killed re-index
-    catalog = Catalog(settings.catalog_path)
+    catalog = catalog or Catalog(settings.catalog_path)
     side = ArticleStore(
         client=client, catalog=catalog, collection=side_name, model_id=model_identity(settings)
     )

@@ -16,6 +16,8 @@ from index.errors import ConfigError
 
 # "1,2,3" in the environment, split by the validator below rather than parsed as JSON
 IdList = Annotated[list[int], NoDecode]
+# "https://a/feed.xml, https://b/rss" in the environment, split like the id lists
+UrlList = Annotated[list[str], NoDecode]
 
 EmbedProvider = Literal["onnx-minilm", "fastembed", "huggingface", "openai", "ollama"]
 AnswerMode = Literal["extractive", "openai", "openai-like", "ollama"]
@@ -53,6 +55,12 @@ class Settings(BaseSettings):
     fetch_user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk)"
     max_file_bytes: int = Field(default=5_000_000, ge=1024)
 
+    # feeds polled on a schedule (`newsdesk serve`, `newsdesk ingest --watch`)
+    feeds: UrlList = Field(default_factory=list)
+    feeds_file: Path | None = None
+    feed_poll_minutes: float = Field(default=30.0, gt=0)
+    feed_max_backoff_minutes: float = Field(default=360.0, gt=0)
+
     # retrieval and answering
     answer_mode: AnswerMode = "extractive"
     llm_model: str = "gpt-4o-mini"
@@ -72,7 +80,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_path: str = "telegram"
     telegram_webhook_secret: SecretStr | None = None
     allowed_chat_ids: IdList = Field(default_factory=list)
     allowed_user_ids: IdList = Field(default_factory=list)
@@ -93,8 +103,23 @@ class Settings(BaseSettings):
             return [value]
         return value
 
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        """Accept `url1, url2` (or whitespace-separated) as well as a JSON list."""
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [part for part in value.replace(",", " ").split() if part]
+        return value
+
+    @field_validator("telegram_webhook_path", mode="before")
+    @classmethod
+    def _bare_path(cls, value: object) -> object:
+        """`/bot/hook/` and `bot/hook` name the same path."""
+        return value.strip().strip("/") if isinstance(value, str) else value
+
     @field_validator(
         "chroma_host",
+        "feeds_file",
         "embed_base_url",
         "embed_api_key",
         "llm_base_url",
@@ -127,6 +152,10 @@ class Settings(BaseSettings):
     @property
     def log_db_path(self) -> Path:
         return self.data_dir / "answers.sqlite3"
+
+    @property
+    def feed_state_path(self) -> Path:
+        return self.data_dir / "feeds.json"
 
 
 def load_settings(**overrides: object) -> Settings:

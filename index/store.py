@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from llama_index.core.schema import BaseNode, TextNode
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index.catalog import Catalog
 from index.errors import ConfigError, ModelMismatchError
 from index.models import Article, Chunk, Filters
 from index.settings import Settings
+
+if TYPE_CHECKING:  # llama-index is imported when writing or filtering, not to answer
+    from llama_index.core.schema import BaseNode, TextNode
+    from llama_index.core.vector_stores.types import MetadataFilters
+    from llama_index.vector_stores.chroma import ChromaVectorStore
 
 logger = logging.getLogger(__name__)
 
@@ -75,13 +73,21 @@ class ArticleStore:
                 f"EMBED_MODEL back, or re-index: `newsdesk articles reindex` (re-embeds every "
                 f"stored article with the new model)."
             )
-        self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+
+    @cached_property
+    def vector_store(self) -> ChromaVectorStore:
+        """llama-index's view of the collection, built on first write or filtered query."""
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self._collection)
 
     @classmethod
-    def open(cls, settings: Settings, *, model_id: str) -> ArticleStore:
+    def open(
+        cls, settings: Settings, *, model_id: str, catalog: Catalog | None = None
+    ) -> ArticleStore:
         return cls(
             client=open_chroma_client(settings),
-            catalog=Catalog(settings.catalog_path),
+            catalog=catalog or Catalog(settings.catalog_path),
             collection=settings.chroma_collection,
             model_id=model_id,
         )
@@ -119,6 +125,8 @@ class ArticleStore:
     def purge_stale(self) -> int:
         """Remove vectors of replaced or deleted versions (also after a killed run)."""
         stale = self.catalog.stale_chunk_ids()
+        if not stale:
+            return 0
         for start in range(0, len(stale), WRITE_BATCH):
             batch = stale[start : start + WRITE_BATCH]
             self.vector_store.delete_nodes(node_ids=batch)
@@ -177,6 +185,8 @@ class ArticleStore:
         self, vector: Sequence[float], *, top_k: int, filters: Filters | None = None
     ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest chunks, best first."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
         query = VectorStoreQuery(
             query_embedding=[float(x) for x in vector],
             similarity_top_k=top_k,
@@ -190,6 +200,8 @@ class ArticleStore:
 
 
 def _to_node(article: Article, version: str, chunk: Chunk, vector: np.ndarray) -> TextNode:
+    from llama_index.core.schema import TextNode
+
     metadata = {
         "article_id": article.id,
         "article_hash": version,
@@ -212,6 +224,12 @@ def _to_node(article: Article, version: str, chunk: Chunk, vector: np.ndarray) -
 def _chroma_filters(filters: Filters | None) -> MetadataFilters | None:
     if filters is None:
         return None
+    from llama_index.core.vector_stores.types import (
+        FilterOperator,
+        MetadataFilter,
+        MetadataFilters,
+    )
+
     parts: list[MetadataFilter] = []
     if filters.since:
         parts.append(

@@ -2,7 +2,7 @@
 
 One sentence splitter serves chunking, sentence scoring and answer checking, so a sentence
 the composer quotes is always one the chunker kept whole: llama-index's Punkt tokenizer (the
-one its `SentenceSplitter` uses), never crossing a paragraph break, with common
+one its `SentenceSplitter` uses, from NLTK), never crossing a paragraph break, with common
 abbreviations glued back ("Gen. Guillot"). Spans of a passage are cached, since the same
 passages come back for related questions.
 """
@@ -41,10 +41,11 @@ _ABBREVIATED = {"gen": "general", "sen": "senator", "gov": "governor", "rep": "r
 
 @lru_cache(maxsize=1)
 def _punkt() -> Any:
-    # imported on first use: llama-index costs seconds to import and most commands never split
-    from llama_index.core.utils import globals_helper
+    # the untrained Punkt tokenizer llama-index's splitter uses, built from NLTK directly
+    # (importing llama-index costs seconds; `ask` never needs it otherwise)
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-    return globals_helper.punkt_tokenizer
+    return PunktSentenceTokenizer()
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

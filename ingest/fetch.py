@@ -45,6 +45,13 @@ class FetchedPage:
     content_type: str
     body: bytes
     encoding: str | None = None
+    etag: str = ""  # validators for the next conditional request (feeds)
+    last_modified: str = ""
+
+    @property
+    def not_modified(self) -> bool:
+        """The server answered a conditional request with 304: nothing changed."""
+        return self.status == 304
 
 
 class Fetcher:
@@ -66,10 +73,13 @@ class Fetcher:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def get(self, url: str) -> FetchedPage:
-        """GET `url`, following up to five checked redirects; raises `FetchError`."""
+    def get(self, url: str, *, headers: dict[str, str] | None = None) -> FetchedPage:
+        """GET `url`, following up to five checked redirects; raises `FetchError`.
+
+        `headers` are sent on every hop (e.g. If-None-Match for a conditional request).
+        """
         try:
-            return self._follow(url)
+            return self._follow(url, headers or {})
         except httpx.TimeoutException:
             raise FetchError(f"timed out after {self._timeout:g}s") from None
         except httpx.ConnectError as exc:
@@ -77,19 +87,21 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"fetch failed: {exc.__class__.__name__}: {exc}") from None
 
-    def _follow(self, url: str) -> FetchedPage:
+    def _follow(self, url: str, extra: dict[str, str]) -> FetchedPage:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             checked = check_url_allowed(current, allow_private=self._settings.fetch_allow_private)
-            page, location = self._request(current, pinned=_pick(checked))
+            page, location = self._request(current, extra, pinned=_pick(checked))
             if page is not None:
                 return page
             current = urljoin(current, location)
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
 
-    def _request(self, url: str, *, pinned: str | None) -> tuple[FetchedPage | None, str]:
+    def _request(
+        self, url: str, extra: dict[str, str], *, pinned: str | None
+    ) -> tuple[FetchedPage | None, str]:
         """One hop (to the `pinned` address, if given): a page, or (None, Location)."""
-        headers = {"User-Agent": self._settings.fetch_user_agent, "Accept": _ACCEPT}
+        headers = {"User-Agent": self._settings.fetch_user_agent, "Accept": _ACCEPT, **extra}
         target, extensions = url, {}
         if pinned is not None:
             target, host_header, host = pinned_request(url, pinned)
@@ -116,6 +128,8 @@ class Fetcher:
                 content_type=content_type.split(";")[0].strip().lower(),
                 body=body,
                 encoding=response.charset_encoding,
+                etag=response.headers.get("etag", ""),
+                last_modified=response.headers.get("last-modified", ""),
             )
             return page, ""
 
@@ -153,7 +167,10 @@ def check_url_allowed(url: str, *, allow_private: bool) -> list[str]:
     addresses = resolve_host(host, parts.port or (443 if parts.scheme == "https" else 80))
     for address in addresses:
         if not is_public_address(address):
-            raise FetchError(f"refusing private address {address}")
+            raise FetchError(
+                f"refusing private address {address} (set FETCH_ALLOW_PRIVATE=true to allow "
+                "loopback and private-network URLs)"
+            )
     return addresses
 
 

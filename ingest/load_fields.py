@@ -38,6 +38,28 @@ _TRACKING_PARAMS = frozenset(
         "yclid",
     }
 )
+# Outlets whose host name reads badly as a byline; any other host is shown without "www."
+KNOWN_OUTLETS = {
+    "www.cnn.com": "CNN",
+    "edition.cnn.com": "CNN",
+    "www.usatoday.com": "USA Today",
+    "eu.usatoday.com": "USA Today",
+    "theweek.com": "The Week",
+    "www.theweek.com": "The Week",
+    "www.bbc.com": "BBC News",
+    "www.bbc.co.uk": "BBC News",
+    "www.nytimes.com": "The New York Times",
+    "www.washingtonpost.com": "The Washington Post",
+    "www.theguardian.com": "The Guardian",
+    "www.reuters.com": "Reuters",
+    "apnews.com": "AP News",
+    "www.npr.org": "NPR",
+    "www.foxnews.com": "Fox News",
+    "www.aljazeera.com": "Al Jazeera",
+}
+_SLUG_EXTENSIONS = (".html", ".htm", ".shtml", ".php", ".aspx")
+_FIRST_SENTENCE_RE = re.compile(r"^(.{20,}?[.!?])(?:\s|$)")
+TITLE_MAX_CHARS = 120
 _DATE_DEFAULT = datetime(2000, 1, 1)  # fills missing parts so "March 2023" is always 2023-03-01
 # a date must name its year: dateutil reads "-1" or "5" as a day of the default year
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
@@ -48,10 +70,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Failure:
-    """One input that could not be turned into an article, and why."""
+    """One input that could not be turned into an article, and why.
+
+    `skipped` marks an input that was read fine but holds no article (a page of ad widgets,
+    an empty body): reported, but not an error the run should fail for.
+    """
 
     source: str
     reason: str
+    skipped: bool = False
 
 
 def describe_error(exc: BaseException) -> str:
@@ -103,6 +130,63 @@ def normalise_url(url: str) -> str:
     ]
     path = parts.path.rstrip("/")
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def clean_url(url: str) -> str:
+    """The URL as a reader should see it: no `#:~:text=` highlight, no tracking parameters."""
+    url = url.strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    fragment = parts.fragment.split(":~:")[0]
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
+
+
+def _is_tracking(key: str) -> bool:
+    return key.lower().startswith("utm_") or key.lower() in _TRACKING_PARAMS
+
+
+def outlet_name(host: str) -> str:
+    """A reader-facing outlet for a host: `www.cnn.com` → CNN, `www.example.org` → example.org."""
+    host = host.strip().lower()
+    return KNOWN_OUTLETS.get(host) or host.removeprefix("www.")
+
+
+def slug_title(url: str) -> str:
+    """A title read from the URL's slug (`/troops-reach-border.html`), or "".
+
+    The last path segment of two or more words with letters in them: USA Today puts a
+    number after the slug (`/border-troops-grow/78412345007/`).
+    """
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return ""
+    for segment in reversed([seg for seg in path.split("/") if seg]):
+        slug = segment
+        for extension in _SLUG_EXTENSIONS:
+            slug = slug.removesuffix(extension)
+        words = [w for w in re.split(r"[-_+]+", slug) if w]
+        if len(words) >= 2 and sum(any(c.isalpha() for c in w) for w in words) >= 2:
+            text = " ".join(words)
+            return text[0].upper() + text[1:]
+    return ""
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` (at most TITLE_MAX_CHARS, cut at a word), for a title."""
+    line = " ".join(text.strip().split("\n\n")[0].split())
+    found = _FIRST_SENTENCE_RE.match(line)
+    sentence = found.group(1) if found else line
+    if len(sentence) > TITLE_MAX_CHARS:
+        sentence = sentence[:TITLE_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+    return sentence
 
 
 def url_host(url: str) -> str:
@@ -167,24 +251,31 @@ def build_article(
     authors: object = None,
     given_id: object = None,
 ) -> Article | None:
-    """Clean the text and assemble an `Article`; None when no article text is left."""
+    """Clean the text and assemble an `Article`; None when no article text is left.
+
+    Every article gets a title (the given one, else the URL slug, else its first sentence)
+    and an outlet (the given one, a known host's name, else the host without `www.`).
+    """
     host = url_host(url) or url_host(canonical_url)
-    source = (source or "").strip() or host
-    cleaned = clean_text(text or "", source=source)
+    source = " ".join((source or "").split())
+    if not source or source.lower() == host.lower() or source.lower() in KNOWN_OUTLETS:
+        source = outlet_name(source or host)
+    cleaned = clean_text(text or "", source=host or source)
     if not cleaned:
         return None
-    title = " ".join((title or "").split())
+    given_title = " ".join((title or "").split())
+    page_url = clean_url(url or canonical_url)
     day = parse_date(published)
     if day is None and published not in (None, ""):
         shown = ascii(published)[:80] if isinstance(published, str) else _kind(published)
-        logger.warning("%s: date %s not understood; stored undated", title or url, shown)
+        logger.warning("%s: date %s not understood; stored undated", given_title or url, shown)
     return Article(
         id=article_id(
-            given=given_id, canonical_url=canonical_url or url, title=title, text=cleaned
+            given=given_id, canonical_url=canonical_url or url, title=given_title, text=cleaned
         ),
-        title=title,
+        title=given_title or slug_title(page_url) or first_sentence(cleaned),
         text=cleaned,
-        url=(url or canonical_url).strip(),
+        url=page_url,
         published=day,
         source=source,
         authors=split_authors(authors),

@@ -25,6 +25,7 @@ class PageFallbacks:
     title: str = ""
     published: date | None = None
     authors: tuple[str, ...] = ()
+    source: str = ""  # the feed's title, as the outlet when the page names none
 
 
 def article_from_html(
@@ -49,20 +50,20 @@ def article_from_html(
         favor_precision=True,
     )
     if not isinstance(doc, Document) or not (doc.text or "").strip():
-        return Failure(where, "no article text found in the page")
+        return Failure(where, "no article text found in the page", skipped=True)
     # trafilatura writes one paragraph per line; the model wants a blank line between them.
     text = "\n\n".join(line for line in (doc.text or "").split("\n") if line.strip())
     page_url = url or canonical or (doc.url or "")
     article = build_article(
         text=text,
-        title=doc.title or fallbacks.title or _html_title(tree),
+        title=doc.title or _meta(tree, "og:title") or fallbacks.title or _html_title(tree),
         url=page_url,
         canonical_url=canonical or page_url,
         published=parse_date(doc.date) or fallbacks.published,
-        source="" if page_url else (doc.sitename or ""),
+        source=_meta(tree, "og:site_name") or fallbacks.source or _named_site(doc.sitename),
         authors=doc.author or list(fallbacks.authors),
     )
-    return article or Failure(where, "no article text left after cleaning")
+    return article or Failure(where, "no article text left after cleaning", skipped=True)
 
 
 def canonical_url(tree: HtmlElement, *, base: str) -> str:
@@ -80,6 +81,18 @@ def canonical_url(tree: HtmlElement, *, base: str) -> str:
             if absolute.startswith(("http://", "https://")):
                 return absolute
     return ""
+
+
+def _meta(tree: HtmlElement, prop: str) -> str:
+    """The content of `<meta property=prop>` (or name=prop), whitespace tidied; "" if absent."""
+    values = tree.xpath(f"//meta[@property='{prop}' or @name='{prop}']/@content")
+    return " ".join(str(values[0]).split()) if values else ""
+
+
+def _named_site(sitename: str | None) -> str:
+    """trafilatura's site name unless it is only a host name (then the host map decides)."""
+    name = " ".join((sitename or "").split())
+    return "" if "." in name and " " not in name else name
 
 
 def _html_title(tree: HtmlElement) -> str:

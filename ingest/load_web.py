@@ -67,12 +67,23 @@ def _load_feed(page: FetchedPage, *, fetcher: Fetcher) -> Iterator[Article | Fai
         yield Failure(page.url, reason)
         return
     logger.info("feed %s: %d entries", page.url, len(feed.entries))
+    outlet = feed_title(feed)
     for number, entry in enumerate(feed.entries, start=1):
-        yield _load_entry(entry, number=number, feed_url=page.url, fetcher=fetcher)
+        yield load_entry(entry, number=number, feed_url=page.url, fetcher=fetcher, outlet=outlet)
 
 
-def _load_entry(
-    entry: feedparser.FeedParserDict, *, number: int, feed_url: str, fetcher: Fetcher
+def feed_title(feed: feedparser.FeedParserDict) -> str:
+    """The feed's own title (an outlet name for its entries when the page has none)."""
+    return " ".join(str(feed.get("feed", {}).get("title") or "").split())
+
+
+def load_entry(
+    entry: feedparser.FeedParserDict,
+    *,
+    number: int,
+    feed_url: str,
+    fetcher: Fetcher,
+    outlet: str = "",
 ) -> Article | Failure:
     """The full article an entry links to; the entry's own title/date fill what the page lacks."""
     link = str(entry.get("link") or "").strip()
@@ -88,5 +99,6 @@ def _load_entry(
         title=str(entry.get("title") or ""),
         published=parse_date(entry.get("published_parsed") or entry.get("updated_parsed")),
         authors=tuple(split_authors([a.get("name", "") for a in entry.get("authors", [])])),
+        source=outlet,
     )
     return article_from_html(page.body, where=link, url=page.url, fallbacks=fallbacks)

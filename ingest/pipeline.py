@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index.chunking import ArticleChunker
-from index.embeddings import build_embed_model, embed_texts
-from index.factory import build_chunker, open_store
+from index.embeddings import EmbedModel, embed_texts
 from index.models import Article, Chunk, content_hash
 from index.settings import Settings
 from index.store import ArticleStore
+from index.wiring import Wiring
 from ingest.load_fields import describe_error
 from ingest.run_lock import sole_writer
 from ingest.sources import Failure, load_sources
@@ -44,6 +43,7 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    skipped: list[Failure] = field(default_factory=list)  # read fine, but no article in it
     chunks_embedded: int = 0
     chunks_reused: int = 0
     seconds: float = 0.0
@@ -55,7 +55,8 @@ class IngestReport:
     def summary(self) -> str:
         return (
             f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.failed)} failed ({self.chunks_embedded} chunks embedded, "
+            f"{len(self.failed)} failed, {len(self.skipped)} skipped "
+            f"({self.chunks_embedded} chunks embedded, "
             f"{self.chunks_reused} reused, {self.seconds:.1f}s)"
         )
 
@@ -74,7 +75,7 @@ class Ingestor:
         self,
         *,
         store: ArticleStore,
-        embed_model: BaseEmbedding,
+        embed_model: EmbedModel,
         chunker: ArticleChunker,
         keyword: Any | None = None,
     ) -> None:
@@ -82,6 +83,7 @@ class Ingestor:
         self.embed_model = embed_model
         self.chunker = chunker
         self.keyword = keyword
+        self._tick: Callable[[int], object] = lambda n: None
 
     def ingest(
         self,
@@ -112,6 +114,7 @@ class Ingestor:
         self.store.purge_stale()  # finish what a killed run left behind
         versions = self.store.catalog.versions()
         tick = progress or (lambda n: None)
+        self._tick = tick  # the writer thread ticks as it commits each article
         rounds = _rounds(self._triage(items, versions, report, tick), ARTICLES_PER_ROUND)
         # Writing a round (Chroma, catalog) overlaps with embedding the next one: the model
         # keeps both cores busy while the writes, mostly in Chroma's Rust code, run beside it.
@@ -121,10 +124,10 @@ class Ingestor:
             for round_ in rounds:
                 vectors = self._vectors_for(round_, report)
                 if in_flight is not None:
-                    self._finish(*in_flight, report, versions, tick)
+                    self._finish(*in_flight, report, versions)
                 in_flight = (writer.submit(self._write_round, round_, vectors), round_)
             if in_flight is not None:
-                self._finish(*in_flight, report, versions, tick)
+                self._finish(*in_flight, report, versions)
         self.store.purge_stale()
         if self.keyword is not None:
             # rebuilds only if the catalog changed since the last build, which includes
@@ -143,7 +146,7 @@ class Ingestor:
         seen: set[str] = set()
         for item in items:
             if isinstance(item, Failure):
-                report.failed.append(item)
+                (report.skipped if item.skipped else report.failed).append(item)
                 tick(1)
                 continue
             version = item.hash
@@ -159,7 +162,7 @@ class Ingestor:
                 tick(1)
                 continue
             if not chunks:
-                report.failed.append(Failure(source=item.id, reason="no text to index"))
+                report.skipped.append(Failure(item.id, "no text to index", skipped=True))
                 tick(1)
                 continue
             yield _Pending(item, chunks, is_update=item.id in versions)
@@ -174,6 +177,7 @@ class Ingestor:
         )
         for pending in round_:
             self.store.catalog.commit_article(pending.article, pending.chunks)
+            self._tick(1)
 
     @staticmethod
     def _finish(
@@ -181,14 +185,12 @@ class Ingestor:
         round_: list[_Pending],
         report: IngestReport,
         versions: dict[str, str],
-        tick: Callable[[int], object],
     ) -> None:
         """Wait for a round's write (re-raising its error) and count its articles."""
         write.result()
         for pending in round_:
             (report.updated if pending.is_update else report.new).append(pending.article.id)
             versions[pending.article.id] = pending.article.hash
-        tick(len(round_))
 
     def _vectors_for(self, round_: list[_Pending], report: IngestReport) -> dict[str, np.ndarray]:
         """text hash → vector for every chunk of the round, embedding each text once."""
@@ -225,21 +227,19 @@ def _rounds(pending: Iterable[_Pending], size: int) -> Iterator[list[_Pending]]:
         yield batch
 
 
-def open_keyword_index(settings: Settings) -> Any | None:
-    try:
-        from index.keyword import KeywordIndex
-    except ImportError:  # the keyword index is optional for ingest
-        return None
-    return KeywordIndex(path=settings.keyword_dir)
+def open_ingestor(wiring: Wiring | Settings) -> Ingestor:
+    """An `Ingestor` over the wiring's store, model, chunker and keyword index.
 
-
-def open_ingestor(settings: Settings) -> Ingestor:
-    """An `Ingestor` over the configured store, model and keyword index."""
+    Given settings, it builds its own `Wiring`; a front end that also answers passes its
+    own, so the bot and its feed polls share one store, model and keyword index.
+    """
+    if isinstance(wiring, Settings):
+        wiring = Wiring(wiring)
     return Ingestor(
-        store=open_store(settings),
-        embed_model=build_embed_model(settings),
-        chunker=build_chunker(settings),
-        keyword=open_keyword_index(settings),
+        store=wiring.store,
+        embed_model=wiring.embed_model,
+        chunker=wiring.chunker,
+        keyword=wiring.keyword,
     )
 
 

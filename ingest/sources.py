@@ -8,7 +8,9 @@ caught here, once, and becomes that source's `Failure`.
 
 from __future__ import annotations
 
+import gzip
 import logging
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -25,7 +27,7 @@ from ingest.load_json import load_json, load_jsonl
 from ingest.load_text import article_from_text
 from ingest.load_web import load_url
 
-__all__ = ["Failure", "load_sources", "SUPPORTED_SUFFIXES"]
+__all__ = ["Failure", "count_articles", "load_sources", "SUPPORTED_SUFFIXES"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,31 @@ def guarded(
     except Exception as exc:  # any loader bug or parser limit ends this source only
         logger.debug("loading %s failed", source, exc_info=True)
         yield Failure(source, describe_error(exc))
+
+
+def count_articles(specs: Iterable[str]) -> int:
+    """About how many articles `specs` hold, for a progress bar: one per file, page or
+    feed, one per non-blank line of a JSONL dump (a feed's entries are added as read)."""
+    total = 0
+    for spec in specs:
+        spec = str(spec).strip()
+        path = Path(spec).expanduser()
+        if spec.lower().startswith(("http://", "https://")) or not path.exists():
+            total += 1
+            continue
+        files = iter_folder(path) if path.is_dir() else [path]
+        total += sum(_count_in_file(file) for file in files)
+    return total
+
+
+def _count_in_file(path: Path) -> int:
+    if _suffix(path) not in (".jsonl", ".jsonl.gz"):
+        return 1
+    try:
+        with (gzip.open(path, "rb") if _suffix(path) == ".jsonl.gz" else path.open("rb")) as f:
+            return max(1, sum(1 for line in f if line.strip()))
+    except (OSError, EOFError, zlib.error):
+        return 1
 
 
 def _load_path(path: Path, *, max_bytes: int) -> Iterator[Article | Failure]:

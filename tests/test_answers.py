@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from index.models import Answer, Turn
-from index.service import Newsdesk, open_newsdesk
+from index.service import Newsdesk
 from index.settings import Settings, load_settings
+from index.wiring import open_newsdesk
 from ingest.pipeline import ingest_sources
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed"

@@ -36,7 +36,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def test_real_answerer_cites_the_sample_article(
     standin: TelegramStandin, ingested: Path
 ) -> None:
-    from index.service import open_newsdesk
+    from index.wiring import open_newsdesk
 
     settings = bot_settings(standin, ingested)
     async with running_bot(settings, open_newsdesk(settings)):

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from index.factory import open_store
 from index.settings import Settings, load_settings
+from index.wiring import open_store
 from ingest.pipeline import ingest_sources
 from tests.conftest import SAMPLES
 

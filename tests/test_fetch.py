@@ -23,6 +23,7 @@ from ingest.fetch import (
 )
 
 SITE = Path(__file__).parent / "fixtures" / "sources" / "site"
+ALLOW_HINT = " (set FETCH_ALLOW_PRIVATE=true to allow loopback and private-network URLs)"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -189,7 +190,7 @@ def test_unknown_host_is_a_dns_failure() -> None:
 
 def test_private_addresses_are_refused_by_default(site: LocalSite) -> None:
     reason = fetch_error(site.url("/harbor-festival.html"), fetch_allow_private=False)
-    assert reason == "refusing private address 127.0.0.1"
+    assert reason == "refusing private address 127.0.0.1" + ALLOW_HINT
     assert site.requests == []  # refused before any request was sent
 
 
@@ -232,5 +233,5 @@ def test_literal_private_urls_are_refused_without_dns() -> None:
     ]:
         with pytest.raises(FetchError) as caught:
             check_url_allowed(url, allow_private=False)
-        assert str(caught.value) == f"refusing private address {address}"
+        assert str(caught.value) == f"refusing private address {address}" + ALLOW_HINT
     check_url_allowed("http://10.0.0.1/admin", allow_private=True)  # allowed when configured

@@ -106,3 +106,4 @@ def test_web_page_and_feed_are_stored_and_answerable(
     refused = runner.invoke(cli, ["ingest", site.url("/harbor-festival.html")],
                             env={"NEWSDESK_DATA_DIR": str(settings.data_dir)})
     assert refused.exit_code == 1 and "refusing private address 127.0.0.1" in refused.output
+    assert "FETCH_ALLOW_PRIVATE=true" in refused.output

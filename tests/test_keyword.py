@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from index.factory import open_store
 from index.keyword import POINTER, KeywordIndex
 from index.models import Article, Filters
 from index.settings import Settings, load_settings
+from index.wiring import open_store
 from ingest.pipeline import open_ingestor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "retrieval" / "articles.json"

@@ -13,8 +13,9 @@ from index.citations import CitationNumbers
 from index.errors import ConfigError
 from index.llm_answer import LLMAnswerer, build_llm
 from index.models import Citation, Passage, Turn
-from index.service import Newsdesk, open_newsdesk
+from index.service import Newsdesk
 from index.settings import Settings, load_settings
+from index.wiring import open_newsdesk
 from tests.fake_openai import FakeOpenAI
 from tests.test_service import AS_OF, BORDER_NOW
 

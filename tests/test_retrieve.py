@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from index.models import Article, Filters
-from index.retrieve import Retriever, open_retriever
+from index.retrieve import Retriever
 from index.settings import load_settings
+from index.wiring import open_retriever
 from ingest.pipeline import open_ingestor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "retrieval" / "articles.json"
@@ -126,7 +127,7 @@ def test_an_explicit_floor_setting_wins(tmp_path: Path, retriever: Retriever) ->
 def test_uncommitted_vectors_are_invisible(retriever: Retriever) -> None:
     # what a run killed between the Chroma write and the catalog commit leaves behind
     from index.embeddings import embed_texts
-    from index.factory import build_chunker
+    from index.wiring import build_chunker
 
     ghost = Article(
         id="ghost",

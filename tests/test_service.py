@@ -9,8 +9,9 @@ import pytest
 from index.catalog import Catalog
 from index.errors import QuestionError
 from index.models import Answer, Filters, Turn
-from index.service import Newsdesk, open_newsdesk
+from index.service import Newsdesk
 from index.settings import Settings
+from index.wiring import open_newsdesk
 
 AS_OF = date(2025, 6, 1)
 BORDER_NOW = "frontier-ledger/2025/02/12/border-deployment-5000-troops"

@@ -39,7 +39,7 @@ def test_markdown_front_matter_is_parsed() -> None:
     assert failures == []
     assert article.title == "Tram line extension opens to riders"
     assert article.published == date(2024, 5, 20)
-    assert article.url == "https://news.example.org/transit/tram-extension?utm_campaign=spring"
+    assert article.url == "https://news.example.org/transit/tram-extension"  # utm_ dropped
     assert article.source == "news.example.org"
     assert article.authors == ["Lena Kowalczyk", "Omar Haddad"]
     # the id ignores tracking parameters, so it equals the id of the clean URL
@@ -98,7 +98,7 @@ def test_jsonl_keeps_good_lines_and_names_bad_ones() -> None:
     # no id: derived from the URL without fragment, tracking parameters or trailing slash
     assert market.id == content_hash("https://www.example.com/2024/01/08/market")
     assert market.published is None  # "not a date" is not a failure
-    assert market.source == "www.example.com"  # the host as is, like the corpus
+    assert market.source == "example.com"  # the outlet: the host without "www."
 
 
 def test_json_single_object_keeps_its_id_as_given() -> None:
@@ -177,10 +177,8 @@ def test_html_file_extracts_main_text_and_metadata(tmp_path: Path) -> None:
     assert article.title == "Millbrook council passes a leaner budget after a long night"
     assert article.published == date(2024, 3, 14)
     assert article.authors == ["Priya Ostrander"]
-    assert (
-        article.url == "https://ledger.example/news/council-budget/?utm_source=feed&utm_medium=rss"
-    )
-    assert article.source == "ledger.example"
+    assert article.url == "https://ledger.example/news/council-budget/"  # no utm_ parameters
+    assert article.source == "The Millbrook Ledger"  # og:site_name
     assert article.id == content_hash("https://ledger.example/news/council-budget")
     assert_council_text(article.text)
 
@@ -201,7 +199,7 @@ def test_web_page_uses_final_url_and_canonical_id(site: LocalSite) -> None:  # n
     assert failures == []
     assert article.url == site.url("/council-budget.html")  # after the redirect
     assert article.id == content_hash(f"{site.base}/news/council-budget")  # from the canonical
-    assert article.source == "127.0.0.1"
+    assert article.source == "The Millbrook Ledger"  # og:site_name, not the host
     assert_council_text(article.text)
 
 
@@ -261,7 +259,9 @@ def test_web_failures_carry_on(site: LocalSite) -> None:  # noqa: F811
 def test_private_address_refused_unless_allowed(site: LocalSite) -> None:  # noqa: F811
     _, [failure] = load(site.url("/harbor-festival.html"), fetch_allow_private=False)
     assert failure == Failure(
-        site.url("/harbor-festival.html"), "refusing private address 127.0.0.1"
+        site.url("/harbor-festival.html"),
+        "refusing private address 127.0.0.1 (set FETCH_ALLOW_PRIVATE=true to allow loopback "
+        "and private-network URLs)",
     )
     articles, _ = load(site.url("/harbor-festival.html"), fetch_allow_private=True)
     assert len(articles) == 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from index.embeddings import OnnxMiniLMEmbedding, embed_texts
-from index.factory import build_chunker, open_store
 from index.keyword import KeywordIndex
 from index.settings import Settings
+from index.wiring import build_chunker, open_store
 from ingest.pipeline import Ingestor
 from ingest.run_lock import sole_writer
 from tests.test_ingest_pipeline import make_article

