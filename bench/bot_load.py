@@ -27,11 +27,20 @@ from telegram.ext import AIORateLimiter  # noqa: E402
 from tests.bot_helpers import ScriptedAnswerer, bot_settings, running_bot  # noqa: E402
 from tests.standin import TelegramStandin  # noqa: E402
 
-SCRIPTED_QUESTIONS = ["What about the bike lanes?", "How many homes will the wind farm power?",
-                      "What do editors think of AI tools?", "Who won the chess olympiad?"]
-REAL_QUESTIONS = ["How many troops were sent to the border?", "Who won the cup final?",
-                  "Why were Lumen robots recalled?", "What was the heat record in Port Aurelia?",
-                  "Did Valdoria cut interest rates?", "When did the Kestrel probe launch?"]
+SCRIPTED_QUESTIONS = [
+    "What about the bike lanes?",
+    "How many homes will the wind farm power?",
+    "What do editors think of AI tools?",
+    "Who won the chess olympiad?",
+]
+REAL_QUESTIONS = [
+    "How many troops were sent to the border?",
+    "Who won the cup final?",
+    "Why were Lumen robots recalled?",
+    "What was the heat record in Port Aurelia?",
+    "Did Valdoria cut interest rates?",
+    "When did the Kestrel probe launch?",
+]
 
 
 @dataclass
@@ -74,9 +83,15 @@ class Inbox:
         return self.queues.setdefault(chat_id, asyncio.Queue())
 
 
-async def simulate_user(standin: TelegramStandin, inbox: Inbox, chat_id: int,
-                        questions: list[str], deadline: float, stats: UserStats,
-                        reply_timeout: float) -> None:
+async def simulate_user(
+    standin: TelegramStandin,
+    inbox: Inbox,
+    chat_id: int,
+    questions: list[str],
+    deadline: float,
+    stats: UserStats,
+    reply_timeout: float,
+) -> None:
     """Ask, wait for the answer, ask again, until the deadline."""
     while time.monotonic() < deadline:
         question = questions[(chat_id + stats.asked) % len(questions)]
@@ -93,42 +108,59 @@ async def simulate_user(standin: TelegramStandin, inbox: Inbox, chat_id: int,
 
 async def run(users: int, seconds: float, answerer: Any, throttle: bool) -> dict[str, Any]:
     standin = await TelegramStandin().start()
-    limiter = AIORateLimiter(max_retries=3) if throttle else AIORateLimiter(
-        overall_max_rate=0, group_max_rate=0, max_retries=3)
+    limiter = (
+        AIORateLimiter(max_retries=3)
+        if throttle
+        else AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+    )
     with tempfile.TemporaryDirectory() as tmp:
         settings = bot_settings(standin, Path(tmp), rate_limit_per_minute=100_000)
         stats = [UserStats() for _ in range(users)]
         async with running_bot(settings, answerer, rate_limiter=limiter):
-            questions = REAL_QUESTIONS if not isinstance(answerer, ScriptedAnswerer) \
-                else SCRIPTED_QUESTIONS
+            questions = (
+                REAL_QUESTIONS if not isinstance(answerer, ScriptedAnswerer) else SCRIPTED_QUESTIONS
+            )
             inbox = Inbox(standin)
             started = time.monotonic()
-            await asyncio.gather(*(
-                simulate_user(standin, inbox, 10_000 + n, questions, started + seconds,
-                              stats[n], 60.0)
-                for n in range(users)))
+            await asyncio.gather(
+                *(
+                    simulate_user(
+                        standin, inbox, 10_000 + n, questions, started + seconds, stats[n], 60.0
+                    )
+                    for n in range(users)
+                )
+            )
             elapsed = time.monotonic() - started
             await asyncio.sleep(0.5)  # let any duplicate reply arrive before counting
         replies = sum(len(answers_in(standin, 10_000 + n)) for n in range(users))
     await standin.stop()
     latencies = sorted(x for s in stats for x in s.latencies)
     asked = sum(s.asked for s in stats)
-    return {"users": users, "seconds": elapsed, "asked": asked, "answered": len(latencies),
-            "lost": sum(s.lost for s in stats), "duplicated": max(0, replies - asked),
-            "per_second": len(latencies) / elapsed,
-            "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
-            "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies
-            else float("nan")}
+    return {
+        "users": users,
+        "seconds": elapsed,
+        "asked": asked,
+        "answered": len(latencies),
+        "lost": sum(s.lost for s in stats),
+        "duplicated": max(0, replies - asked),
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else float("nan"),
+    }
 
 
 def print_table(rows: list[dict[str, Any]], label: str) -> None:
     print(f"\n{label}")
-    print(f"{'users':>5} {'secs':>5} {'asked':>6} {'answered':>8} {'lost':>4} {'dup':>4} "
-          f"{'answers/s':>9} {'p50 ms':>8} {'p95 ms':>8}")
+    print(
+        f"{'users':>5} {'secs':>5} {'asked':>6} {'answered':>8} {'lost':>4} {'dup':>4} "
+        f"{'answers/s':>9} {'p50 ms':>8} {'p95 ms':>8}"
+    )
     for r in rows:
-        print(f"{r['users']:>5} {r['seconds']:>5.1f} {r['asked']:>6} {r['answered']:>8} "
-              f"{r['lost']:>4} {r['duplicated']:>4} {r['per_second']:>9.1f} "
-              f"{r['p50_ms']:>8.0f} {r['p95_ms']:>8.0f}")
+        print(
+            f"{r['users']:>5} {r['seconds']:>5.1f} {r['asked']:>6} {r['answered']:>8} "
+            f"{r['lost']:>4} {r['duplicated']:>4} {r['per_second']:>9.1f} "
+            f"{r['p50_ms']:>8.0f} {r['p95_ms']:>8.0f}"
+        )
 
 
 def main() -> None:
@@ -137,8 +169,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--answerer", choices=["auto", "real", "scripted"], default="auto")
     parser.add_argument("--delay", type=float, default=0.2, help="scripted answer time (s)")
-    parser.add_argument("--throttle", action="store_true",
-                        help="keep Telegram's 30 msg/s flood limits (the production limiter)")
+    parser.add_argument(
+        "--throttle",
+        action="store_true",
+        help="keep Telegram's 30 msg/s flood limits (the production limiter)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         answerer: Any = None

@@ -52,7 +52,9 @@ def run_newsdesk(path: Path, data: Path) -> dict[str, float]:
     return {
         # every input article counts (both pipelines read the same ones), including those
         # reported as failed because nothing but page furniture was left after cleaning
-        "articles": len(report.new) + len(report.updated) + len(report.unchanged)
+        "articles": len(report.new)
+        + len(report.updated)
+        + len(report.unchanged)
         + len(report.failed),
         "stored": len(report.new) + len(report.updated) + len(report.unchanged),
         "chunks": chunks,
@@ -107,7 +109,9 @@ def parent(args: argparse.Namespace) -> None:
             data = Path(args.data) if args.data else Path(tmp) / variant
             out = subprocess.run(
                 [sys.executable, __file__, "--child", variant, str(path), str(data)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             numbers = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append((variant, numbers))
@@ -116,14 +120,18 @@ def parent(args: argparse.Namespace) -> None:
 
 
 def print_table(rows: list[tuple[str, dict[str, float]]], n: int) -> None:
-    print(f"\nIngest benchmark, {date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"{n or 'all'} articles\n")
+    print(
+        f"\nIngest benchmark, {date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"{n or 'all'} articles\n"
+    )
     print("| pipeline | articles | chunks | seconds | articles/s | chunks/s | peak MB |")
     print("|---|---|---|---|---|---|---|")
     for name, r in rows:
-        print(f"| {name} | {r['articles']:.0f} | {r['chunks']:.0f} | {r['seconds']:.0f} | "
-              f"{r['articles'] / r['seconds']:.2f} | {r['chunks'] / r['seconds']:.1f} | "
-              f"{r['peak_mb']:.0f} |")
+        print(
+            f"| {name} | {r['articles']:.0f} | {r['chunks']:.0f} | {r['seconds']:.0f} | "
+            f"{r['articles'] / r['seconds']:.2f} | {r['chunks'] / r['seconds']:.1f} | "
+            f"{r['peak_mb']:.0f} |"
+        )
 
 
 def main() -> None:

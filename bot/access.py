@@ -12,16 +12,20 @@ from index.settings import Settings
 class AccessPolicy:
     """Optional chat/user allowlists plus the admin list; admins are always allowed."""
 
-    def __init__(self, *, allowed_chats: list[int], allowed_users: list[int],
-                 admins: list[int]) -> None:
+    def __init__(
+        self, *, allowed_chats: list[int], allowed_users: list[int], admins: list[int]
+    ) -> None:
         self.allowed_chats = set(allowed_chats)
         self.allowed_users = set(allowed_users)
         self.admins = set(admins)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AccessPolicy:
-        return cls(allowed_chats=settings.allowed_chat_ids,
-                   allowed_users=settings.allowed_user_ids, admins=settings.admin_user_ids)
+        return cls(
+            allowed_chats=settings.allowed_chat_ids,
+            allowed_users=settings.allowed_user_ids,
+            admins=settings.admin_user_ids,
+        )
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admins

@@ -55,7 +55,8 @@ def stats_lines(found: dict[str, Any]) -> list[str]:
         f"Feedback: 👍 {found['feedback_up']} / 👎 {found['feedback_down']} "
         f"({_pct(found['feedback_ratio'])} positive)",
         f"Latency: p50 {_ms(found['latency_p50_ms'])}, p95 {_ms(found['latency_p95_ms'])}",
-        "", "<b>Questions per day</b>",
+        "",
+        "<b>Questions per day</b>",
     ]
     lines += [f"{esc(day)}: {count}" for day, count in found["per_day"]] or ["none yet"]
     return lines
@@ -85,26 +86,32 @@ async def recent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     count = int(args[0]) if args and args[0].isdigit() else 10
     where = LogFilter(limit=max(1, min(count, MAX_RECENT)))
     rows = await asyncio.to_thread(list_exchanges, services(context).desk.log, where)
-    lines = ["<b>Recent questions</b>", *map(_summary_line, rows)] if rows else [
-        "No questions yet."]
+    lines = (
+        ["<b>Recent questions</b>", *map(_summary_line, rows)] if rows else ["No questions yet."]
+    )
     await _send_long(context, asker_of(update).chat_id, lines)
 
 
 def show_lines(found: dict[str, Any]) -> list[str]:
     """The /show report: question, answer, and each cited passage."""
-    lines = [_summary_line({**found, "question": ""}).rstrip(),
-             f"<b>Asked by</b> {esc(one_line(found['user_name'] or found['user_id'], 100))} "
-             f"in {esc(one_line(found['chat_type'], 20))} chat {found['chat_id']}",
-             f"<b>Q:</b> {esc(cap(neutralise(found['question']), 1000))}"]
+    lines = [
+        _summary_line({**found, "question": ""}).rstrip(),
+        f"<b>Asked by</b> {esc(one_line(found['user_name'] or found['user_id'], 100))} "
+        f"in {esc(one_line(found['chat_type'], 20))} chat {found['chat_id']}",
+        f"<b>Q:</b> {esc(cap(neutralise(found['question']), 1000))}",
+    ]
     if found["error"]:
         lines.append(f"<b>Error:</b> {esc(cap(neutralise(found['error']), 1000))}")
     lines += [esc(p) for p in split_text("A: " + neutralise(found["answer"] or ""), 3500)]
     for cite in found["citations"]:
         label = cite["title"] or cite["url"] or cite["source"] or cite["article_id"] or "source"
-        lines.append(f"[{cite['number']}] {link(cite['url'] or '', label)} "
-                     f"(score {cite['score'] or 0:.2f})")
-        lines += [f"<blockquote>{esc(p)}</blockquote>"
-                  for p in split_text(neutralise(cite["passage"] or ""), 3500)]
+        lines.append(
+            f"[{cite['number']}] {link(cite['url'] or '', label)} (score {cite['score'] or 0:.2f})"
+        )
+        lines += [
+            f"<blockquote>{esc(p)}</blockquote>"
+            for p in split_text(neutralise(cite["passage"] or ""), 3500)
+        ]
     return lines
 
 
@@ -117,8 +124,9 @@ async def show_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await send_html(context.bot, chat_id, "Usage: /show ID (see /recent)")
         return
     try:
-        found = await asyncio.to_thread(show_exchange, services(context).desk.log,
-                                        int(args[0].lstrip("#")))
+        found = await asyncio.to_thread(
+            show_exchange, services(context).desk.log, int(args[0].lstrip("#"))
+        )
     except AnswerLogError as exc:
         await send_html(context.bot, chat_id, esc(exc))
         return
@@ -132,5 +140,6 @@ async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     rows = await asyncio.to_thread(unanswered, services(context).desk.log)
     lines = ["<b>Most frequent unanswered questions</b>"]
     lines += [f"{count}× {esc(one_line(question, 300))}" for question, count in rows] or [
-        "None so far."]
+        "None so far."
+    ]
     await _send_long(context, asker_of(update).chat_id, lines)

@@ -57,13 +57,16 @@ def log_problem(path: Path, exc: sqlite3.Error) -> AnswerLogError:
     """One line saying what is wrong with the log at `path` and what to do about it."""
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return AnswerLogError(f"the answer log {path} is locked by another process ({text}); "
-                              "try again when that process is done")
-    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text
-                                                   or "malformed" in text):
-        return AnswerLogError(f"the answer log {path} is damaged ({text}): move it aside "
-                              f"(newsdesk starts a new one) and recover what you can with "
-                              f"`sqlite3 {path} .recover`")
+        return AnswerLogError(
+            f"the answer log {path} is locked by another process ({text}); "
+            "try again when that process is done"
+        )
+    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
+        return AnswerLogError(
+            f"the answer log {path} is damaged ({text}): move it aside "
+            f"(newsdesk starts a new one) and recover what you can with "
+            f"`sqlite3 {path} .recover`"
+        )
     return AnswerLogError(f"cannot use the answer log {path}: {text}")
 
 
@@ -71,7 +74,8 @@ def _is_transient(exc: sqlite3.Error) -> bool:
     """A lock or a full disk: the write may succeed later, so it is kept for a retry."""
     text = str(exc).lower()
     return isinstance(exc, sqlite3.OperationalError) and any(
-        word in text for word in ("locked", "busy", "full", "disk i/o", "readonly"))
+        word in text for word in ("locked", "busy", "full", "disk i/o", "readonly")
+    )
 
 
 class AnswerLog:
@@ -112,16 +116,30 @@ class AnswerLog:
             exchange.at = datetime.now(UTC)
         key = "k" + secrets.token_hex(8)
         written = self._write_or_spool(
-            lambda db: self._insert_exchange(db, exchange, key), _exchange_entry(exchange, key))
+            lambda db: self._insert_exchange(db, exchange, key), _exchange_entry(exchange, key)
+        )
         return key if written is None else written
 
-    def record_feedback(self, exchange: ExchangeRef, *, user_id: int, user_name: str | None,
-                        value: str, at: datetime | None = None) -> None:
+    def record_feedback(
+        self,
+        exchange: ExchangeRef,
+        *,
+        user_id: int,
+        user_name: str | None,
+        value: str,
+        at: datetime | None = None,
+    ) -> None:
         """Store (or change) one user's 👍/👎 on an exchange (logged or still spooled)."""
         at = at or datetime.now(UTC)
-        entry = {"kind": "feedback", "key": "f" + secrets.token_hex(8), "exchange": exchange,
-                 "user_id": user_id, "user_name": user_name, "value": value,
-                 "at": at.isoformat()}
+        entry = {
+            "kind": "feedback",
+            "key": "f" + secrets.token_hex(8),
+            "exchange": exchange,
+            "user_id": user_id,
+            "user_name": user_name,
+            "value": value,
+            "at": at.isoformat(),
+        }
         if isinstance(exchange, str) and self.resolve(exchange) is None:
             self.spool.append(entry)  # its exchange still waits in the spool: it follows it
             return
@@ -133,8 +151,7 @@ class AnswerLog:
             return exchange
         self.replay()
         with self.connection() as db:
-            row = db.execute("SELECT id FROM exchanges WHERE spool_key = ?",
-                             (exchange,)).fetchone()
+            row = db.execute("SELECT id FROM exchanges WHERE spool_key = ?", (exchange,)).fetchone()
         return int(row[0]) if row else None
 
     def replay(self) -> int:
@@ -145,15 +162,20 @@ class AnswerLog:
         try:
             self._with_retries(lambda db: self._replay_all(db, entries))
         except sqlite3.Error as exc:
-            logger.warning("answer log %s still unavailable (%s); %d entries wait in the spool",
-                           self.path, exc, len(entries))
+            logger.warning(
+                "answer log %s still unavailable (%s); %d entries wait in the spool",
+                self.path,
+                exc,
+                len(entries),
+            )
             return 0
         self.spool.clear(entries)
         logger.info("answer log: %d spooled entries written", len(entries))
         return len(entries)
 
-    def _write_or_spool(self, write: Callable[[sqlite3.Connection], T],
-                        entry: dict[str, Any]) -> T | None:
+    def _write_or_spool(
+        self, write: Callable[[sqlite3.Connection], T], entry: dict[str, Any]
+    ) -> T | None:
         """`write` in a transaction, after replaying the spool; spooled (None) if it must wait."""
         self.replay()
         try:
@@ -161,8 +183,12 @@ class AnswerLog:
         except sqlite3.Error as exc:
             if not _is_transient(exc):
                 raise log_problem(self.path, exc) from None
-            logger.warning("answer log %s unavailable (%s); kept in the spool %s",
-                           self.path, exc, self.spool.path)
+            logger.warning(
+                "answer log %s unavailable (%s); kept in the spool %s",
+                self.path,
+                exc,
+                self.spool.path,
+            )
             self.spool.append(entry)
             return None
 
@@ -188,19 +214,31 @@ class AnswerLog:
             else:
                 _insert_feedback(db, entry)
 
-    def _insert_exchange(self, db: sqlite3.Connection, exchange: Exchange,
-                         key: str) -> int:
+    def _insert_exchange(self, db: sqlite3.Connection, exchange: Exchange, key: str) -> int:
         answer = exchange.answer
         timings = answer.timings if answer else None
-        total = exchange.total_ms if exchange.total_ms is not None else (
-            timings.total_ms if timings else None)
+        total = (
+            exchange.total_ms
+            if exchange.total_ms is not None
+            else (timings.total_ms if timings else None)
+        )
         row = (
-            now_text(exchange.at), exchange.chat_id, exchange.chat_type, exchange.user_id,
-            exchange.user_name, exchange.question,
-            answer.standalone_question if answer else None, answer.text if answer else None,
-            int(answer.declined) if answer else 0, answer.mode if answer else None,
-            answer.model if answer else None, timings.retrieve_ms if timings else None,
-            timings.compose_ms if timings else None, total, exchange.error, key,
+            now_text(exchange.at),
+            exchange.chat_id,
+            exchange.chat_type,
+            exchange.user_id,
+            exchange.user_name,
+            exchange.question,
+            answer.standalone_question if answer else None,
+            answer.text if answer else None,
+            int(answer.declined) if answer else 0,
+            answer.mode if answer else None,
+            answer.model if answer else None,
+            timings.retrieve_ms if timings else None,
+            timings.compose_ms if timings else None,
+            total,
+            exchange.error,
+            key,
         )
         cursor = db.execute(
             "INSERT OR IGNORE INTO exchanges (created_at, chat_id, chat_type, user_id,"
@@ -210,8 +248,9 @@ class AnswerLog:
             row,
         )
         if not cursor.rowcount:  # replayed before: already written under this key
-            return int(db.execute("SELECT id FROM exchanges WHERE spool_key = ?",
-                                  (key,)).fetchone()[0])
+            return int(
+                db.execute("SELECT id FROM exchanges WHERE spool_key = ?", (key,)).fetchone()[0]
+            )
         exchange_id = int(cursor.lastrowid or 0)
         db.executemany(
             "INSERT INTO citations (exchange_id, number, article_id, chunk_id, title, source,"
@@ -235,11 +274,16 @@ class AnswerLog:
 
 def _exchange_entry(exchange: Exchange, key: str) -> dict[str, Any]:
     return {
-        "kind": "exchange", "key": key, "chat_id": exchange.chat_id,
-        "chat_type": exchange.chat_type, "user_id": exchange.user_id,
-        "user_name": exchange.user_name, "question": exchange.question,
+        "kind": "exchange",
+        "key": key,
+        "chat_id": exchange.chat_id,
+        "chat_type": exchange.chat_type,
+        "user_id": exchange.user_id,
+        "user_name": exchange.user_name,
+        "question": exchange.question,
         "answer": exchange.answer.model_dump(mode="json") if exchange.answer else None,
-        "error": exchange.error, "total_ms": exchange.total_ms,
+        "error": exchange.error,
+        "total_ms": exchange.total_ms,
         "at": (exchange.at or datetime.now(UTC)).isoformat(),
     }
 
@@ -247,10 +291,15 @@ def _exchange_entry(exchange: Exchange, key: str) -> dict[str, Any]:
 def _exchange_from_entry(entry: dict[str, Any]) -> Exchange:
     answer = entry.get("answer")
     return Exchange(
-        chat_id=entry["chat_id"], chat_type=entry["chat_type"], user_id=entry["user_id"],
-        user_name=entry["user_name"], question=entry["question"],
-        answer=Answer.model_validate(answer) if answer else None, error=entry["error"],
-        total_ms=entry["total_ms"], at=datetime.fromisoformat(entry["at"]),
+        chat_id=entry["chat_id"],
+        chat_type=entry["chat_type"],
+        user_id=entry["user_id"],
+        user_name=entry["user_name"],
+        question=entry["question"],
+        answer=Answer.model_validate(answer) if answer else None,
+        error=entry["error"],
+        total_ms=entry["total_ms"],
+        at=datetime.fromisoformat(entry["at"]),
     )
 
 
@@ -267,13 +316,19 @@ def _insert_feedback(db: sqlite3.Connection, entry: dict[str, Any]) -> None:
         " VALUES (?,?,?,?,?) ON CONFLICT (exchange_id, user_id) DO UPDATE SET"
         " value = excluded.value, user_name = excluded.user_name,"
         " created_at = excluded.created_at",
-        (exchange, entry["user_id"], entry["user_name"], entry["value"],
-         now_text(datetime.fromisoformat(entry["at"]))),
+        (
+            exchange,
+            entry["user_id"],
+            entry["user_name"],
+            entry["value"],
+            now_text(datetime.fromisoformat(entry["at"])),
+        ),
     )
 
 
-def _spooled_citation(entries: list[dict[str, Any]], key: ExchangeRef,
-                      number: int) -> Citation | None:
+def _spooled_citation(
+    entries: list[dict[str, Any]], key: ExchangeRef, number: int
+) -> Citation | None:
     for entry in entries:
         if entry.get("key") == key and entry.get("answer"):
             for cite in entry["answer"]["citations"]:
@@ -284,15 +339,34 @@ def _spooled_citation(entries: list[dict[str, Any]], key: ExchangeRef,
 
 def _citation_row(exchange_id: int, c: Citation) -> tuple[object, ...]:
     published = c.published.isoformat() if c.published else None
-    return (exchange_id, c.number, c.article_id, c.chunk_id, c.title, c.source, published,
-            c.url, c.quote, c.start, c.end, c.score)
+    return (
+        exchange_id,
+        c.number,
+        c.article_id,
+        c.chunk_id,
+        c.title,
+        c.source,
+        published,
+        c.url,
+        c.quote,
+        c.start,
+        c.end,
+        c.score,
+    )
 
 
 def citation_from_row(row: sqlite3.Row) -> Citation:
     """A `Citation` rebuilt from a `citations` row."""
     return Citation(
-        number=row["number"], article_id=row["article_id"] or "", title=row["title"] or "",
-        source=row["source"] or "", published=row["published"], url=row["url"] or "",
-        chunk_id=row["chunk_id"] or "", quote=row["passage"] or "", start=row["start"] or 0,
-        end=row["end"] or 0, score=row["score"] or 0.0,
+        number=row["number"],
+        article_id=row["article_id"] or "",
+        title=row["title"] or "",
+        source=row["source"] or "",
+        published=row["published"],
+        url=row["url"] or "",
+        chunk_id=row["chunk_id"] or "",
+        quote=row["passage"] or "",
+        start=row["start"] or 0,
+        end=row["end"] or 0,
+        score=row["score"] or 0.0,
     )

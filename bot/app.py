@@ -49,12 +49,14 @@ def bot_token(settings: Settings) -> str:
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise BotTokenError(
             "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token "
-            "in .env (TELEGRAM_BOT_TOKEN=123456789:AA...)")
+            "in .env (TELEGRAM_BOT_TOKEN=123456789:AA...)"
+        )
     token = settings.telegram_bot_token.get_secret_value().strip()
     if not TOKEN_SHAPE.match(token):
         raise BotTokenError(
             "TELEGRAM_BOT_TOKEN does not look like a bot token (expected <digits>:<secret>, "
-            "as @BotFather gives it)")
+            "as @BotFather gives it)"
+        )
     return token
 
 
@@ -80,9 +82,14 @@ def file_url(base_url: str) -> str:
     return re.sub(r"/bot(\{token\})?$", r"/file/bot\1", base_url.rstrip("/"))
 
 
-def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
-                      rate_limiter: BaseRateLimiter | None = None,
-                      tasks: Sequence[PeriodicTask] = ()) -> Application:
+def build_application(
+    settings: Settings,
+    *,
+    answerer: Answerer,
+    log: AnswerLog,
+    rate_limiter: BaseRateLimiter | None = None,
+    tasks: Sequence[PeriodicTask] = (),
+) -> Application:
     """The bot, ready to `run_polling`/`run_webhook` (or to start by hand in tests)."""
     for name in ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application"):
         if _NETWORK_FILTER not in logging.getLogger(name).filters:
@@ -100,10 +107,14 @@ def build_application(settings: Settings, *, answerer: Answerer, log: AnswerLog,
         .build()
     )
     memory = ConversationMemory(log.path, max_turns=settings.history_turns)
-    desk = AnswerDesk(answerer=answerer, log=log, memory=memory,
-                      max_question_chars=settings.max_question_chars)
-    app.bot_data[KEY] = BotServices(desk=desk, access=AccessPolicy.from_settings(settings),
-                                    limiter=RateLimiter(settings.rate_limit_per_minute))
+    desk = AnswerDesk(
+        answerer=answerer, log=log, memory=memory, max_question_chars=settings.max_question_chars
+    )
+    app.bot_data[KEY] = BotServices(
+        desk=desk,
+        access=AccessPolicy.from_settings(settings),
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+    )
     add_handlers(app)
     for task in tasks:
         schedule(app, task)
@@ -133,8 +144,12 @@ def readable_update(raw: object) -> dict[str, Any] | None:
     try:
         Update.de_json(copy.deepcopy(raw), None)  # type: ignore[arg-type]
     except Exception as exc:  # PTB raises whatever the malformed JSON trips over
-        logger.warning("skipping update %s that could not be parsed (%s: %s)",
-                       update_id, type(exc).__name__, exc)
+        logger.warning(
+            "skipping update %s that could not be parsed (%s: %s)",
+            update_id,
+            type(exc).__name__,
+            exc,
+        )
         return {"update_id": update_id} if isinstance(update_id, int) else None
     return raw  # type: ignore[return-value]
 
@@ -142,19 +157,29 @@ def readable_update(raw: object) -> dict[str, Any] | None:
 def add_handlers(app: Application) -> None:
     """Register every handler, the access gate first and the error handler last."""
     app.add_handler(TypeHandler(Update, gate), group=-1)
-    for name, callback in [("start", handlers.start_command), ("help", handlers.help_command),
-                           ("ask", handlers.ask_command), ("sources", handlers.sources_command),
-                           ("new", handlers.new_command), ("stats", admin.stats_command),
-                           ("recent", admin.recent_command), ("show", admin.show_command),
-                           ("unanswered", admin.unanswered_command)]:
+    for name, callback in [
+        ("start", handlers.start_command),
+        ("help", handlers.help_command),
+        ("ask", handlers.ask_command),
+        ("sources", handlers.sources_command),
+        ("new", handlers.new_command),
+        ("stats", admin.stats_command),
+        ("recent", admin.recent_command),
+        ("show", admin.show_command),
+        ("unanswered", admin.unanswered_command),
+    ]:
         app.add_handler(CommandHandler(name, callback))
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & text, handlers.private_text))
-    app.add_handler(MessageHandler(
-        filters.ChatType.GROUPS & text & handlers.AddressedToBot(), handlers.group_text))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & text & handlers.AddressedToBot(), handlers.group_text
+        )
+    )
     app.add_handler(CallbackQueryHandler(callbacks.show_source, pattern=callbacks.SOURCE_PATTERN))
-    app.add_handler(CallbackQueryHandler(callbacks.record_feedback,
-                                         pattern=callbacks.FEEDBACK_PATTERN))
+    app.add_handler(
+        CallbackQueryHandler(callbacks.record_feedback, pattern=callbacks.FEEDBACK_PATTERN)
+    )
     app.add_handler(CallbackQueryHandler(callbacks.stale_button))
     app.add_error_handler(on_error)
 
@@ -182,8 +207,11 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, user = update.effective_chat, update.effective_user
     if services(context).access.allows(chat.id if chat else None, user.id if user else None):
         return
-    logger.info("ignoring update from chat %s user %s (not allowed)",
-                chat.id if chat else None, user.id if user else None)
+    logger.info(
+        "ignoring update from chat %s user %s (not allowed)",
+        chat.id if chat else None,
+        user.id if user else None,
+    )
     if update.callback_query:
         await update.callback_query.answer()
     elif chat is not None and chat.type == "private" and update.effective_message:
@@ -198,8 +226,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     it, so it is one warning line, not a traceback.
     """
     if update is None and isinstance(context.error, NetworkError):
-        logger.warning("Telegram unreachable while fetching updates (%s: %s); retrying",
-                       type(context.error).__name__, context.error)
+        logger.warning(
+            "Telegram unreachable while fetching updates (%s: %s); retrying",
+            type(context.error).__name__,
+            context.error,
+        )
         return
     logger.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
@@ -216,14 +247,24 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def webhook_options(settings: Settings, *, listen: str | None = None) -> dict[str, Any]:
     """`run_webhook`/`Updater.start_webhook` arguments: where to listen, what to tell Telegram."""
     secret = settings.telegram_webhook_secret
-    return {"listen": listen or settings.telegram_webhook_listen,
-            "port": settings.telegram_webhook_port, "url_path": settings.telegram_webhook_path,
-            "webhook_url": settings.telegram_webhook_url, "allowed_updates": ALLOWED_UPDATES,
-            "secret_token": secret.get_secret_value() if secret else None}
+    return {
+        "listen": listen or settings.telegram_webhook_listen,
+        "port": settings.telegram_webhook_port,
+        "url_path": settings.telegram_webhook_path,
+        "webhook_url": settings.telegram_webhook_url,
+        "allowed_updates": ALLOWED_UPDATES,
+        "secret_token": secret.get_secret_value() if secret else None,
+    }
 
 
-def run_bot(settings: Settings, *, answerer: Answerer, log: AnswerLog,
-            listen: str | None = None, tasks: Sequence[PeriodicTask] = ()) -> None:
+def run_bot(
+    settings: Settings,
+    *,
+    answerer: Answerer,
+    log: AnswerLog,
+    listen: str | None = None,
+    tasks: Sequence[PeriodicTask] = (),
+) -> None:
     """Run until interrupted: webhook mode if TELEGRAM_WEBHOOK_URL is set, else long polling."""
     app = build_application(settings, answerer=answerer, log=log, tasks=tasks)
     try:
@@ -236,4 +277,5 @@ def run_bot(settings: Settings, *, answerer: Answerer, log: AnswerLog,
     except NetworkError as exc:
         raise BotApiUnreachableError(
             f"cannot reach the Telegram Bot API at {settings.telegram_api_base_url} ({exc}); "
-            "check the network or TELEGRAM_API_BASE_URL") from None
+            "check the network or TELEGRAM_API_BASE_URL"
+        ) from None

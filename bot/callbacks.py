@@ -33,13 +33,13 @@ async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     log = services(context).desk.log
     citation = await asyncio.to_thread(log.citation, exchange_ref(exchange_id), int(number))
     if citation is None:
-        await query.answer(callback_text("Sorry, I no longer have that source."),
-                           show_alert=True)
+        await query.answer(callback_text("Sorry, I no longer have that source."), show_alert=True)
         return
     await query.answer()
     reply_to = query.message.message_id if query.message else None
-    await send_html(context.bot, asker_of(update).chat_id, passage_message(citation),
-                    reply_to=reply_to)
+    await send_html(
+        context.bot, asker_of(update).chat_id, passage_message(citation), reply_to=reply_to
+    )
 
 
 async def record_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,9 +50,15 @@ async def record_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     _, exchange_id, value = query.data.split(":")
     asker = asker_of(update)
     log = services(context).desk.log
-    await quietly("recording feedback", lambda: log.record_feedback(
-        exchange_ref(exchange_id), user_id=asker.user_id or 0, user_name=asker.user_name,
-        value=value))
+    await quietly(
+        "recording feedback",
+        lambda: log.record_feedback(
+            exchange_ref(exchange_id),
+            user_id=asker.user_id or 0,
+            user_name=asker.user_name,
+            value=value,
+        ),
+    )
     await query.answer(callback_text("Thanks for your feedback!"))
 
 

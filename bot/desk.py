@@ -57,8 +57,15 @@ async def quietly(what: str, func: Callable[..., T], *args: object) -> T | None:
 class AnswerDesk:
     """Answers questions for the bot, with per-chat memory and the answer log."""
 
-    def __init__(self, *, answerer: Answerer, log: AnswerLog, memory: ConversationMemory,
-                 max_question_chars: int, answer_threads: int = ANSWER_THREADS) -> None:
+    def __init__(
+        self,
+        *,
+        answerer: Answerer,
+        log: AnswerLog,
+        memory: ConversationMemory,
+        max_question_chars: int,
+        answer_threads: int = ANSWER_THREADS,
+    ) -> None:
         self.answerer = answerer
         self.log = log
         self.memory = memory
@@ -78,9 +85,13 @@ class AnswerDesk:
         if not question:
             return Outcome(None, refusal="Ask me a question about the news.")
         if len(question) > self.max_question_chars:
-            return Outcome(None, refusal=(
-                f"That question is too long ({len(question)} characters); please keep it under "
-                f"{self.max_question_chars}."))
+            return Outcome(
+                None,
+                refusal=(
+                    f"That question is too long ({len(question)} characters); please keep it under "
+                    f"{self.max_question_chars}."
+                ),
+            )
         self._waiting[asker.chat_id] = self._waiting.get(asker.chat_id, 0) + 1
         try:
             async with self._locks.setdefault(asker.chat_id, asyncio.Lock()):
@@ -93,11 +104,13 @@ class AnswerDesk:
     async def _answer(self, asker: Asker, question: str) -> Outcome:
         history = await quietly("reading the conversation", self.memory.history, asker.chat_id)
         started = time.perf_counter()
-        exchange = Exchange(asker.chat_id, asker.chat_type, asker.user_id, asker.user_name,
-                            question)
+        exchange = Exchange(
+            asker.chat_id, asker.chat_type, asker.user_id, asker.user_name, question
+        )
         try:
             answer = await asyncio.get_running_loop().run_in_executor(
-                self._pool, self._call_answerer, question, history or [])
+                self._pool, self._call_answerer, question, history or []
+            )
         except QuestionError as exc:
             return Outcome(None, refusal=str(exc))
         except Exception as exc:

@@ -47,8 +47,9 @@ class AddressedToBot(filters.MessageFilter):
         )
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE,
-                          question: str) -> None:
+async def answer_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
+) -> None:
     """Rate-limit, answer with a typing indicator, and send the cited answer."""
     message, shared, asker = update.effective_message, services(context), asker_of(update)
     if message is None:
@@ -56,15 +57,19 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE,
     reply_to = message.message_id if asker.chat_type != "private" else None
     wait = shared.limiter.try_acquire(asker.user_id or asker.chat_id)
     if wait:
-        await send_html(context.bot, asker.chat_id, (
-            f"You are asking faster than I can keep up; please try again in "
-            f"{math.ceil(wait)} s."), reply_to=reply_to)
+        await send_html(
+            context.bot,
+            asker.chat_id,
+            (f"You are asking faster than I can keep up; please try again in {math.ceil(wait)} s."),
+            reply_to=reply_to,
+        )
         return
     async with typing(context.bot, asker.chat_id):
         outcome = await shared.desk.ask(asker, question)
     if outcome.answer is None:
-        await send_html(context.bot, asker.chat_id, html.escape(outcome.refusal or ""),
-                        reply_to=reply_to)
+        await send_html(
+            context.bot, asker.chat_id, html.escape(outcome.refusal or ""), reply_to=reply_to
+        )
         return
     texts = answer_messages(outcome.answer)
     for position, text in enumerate(texts):
@@ -72,8 +77,13 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE,
         if position == len(texts) - 1 and outcome.exchange_id is not None:
             citations = [] if outcome.answer.declined else outcome.answer.citations
             markup = answer_keyboard(outcome.exchange_id, citations)
-        await send_html(context.bot, asker.chat_id, text, reply_markup=markup,
-                        reply_to=reply_to if position == 0 else None)
+        await send_html(
+            context.bot,
+            asker.chat_id,
+            text,
+            reply_markup=markup,
+            reply_to=reply_to if position == 0 else None,
+        )
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,16 +104,20 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """/ask <question>."""
     question = " ".join(context.args or [])
     if not question.strip():
-        await send_html(context.bot, asker_of(update).chat_id,
-                        "Usage: /ask <i>your question about the news</i>")
+        await send_html(
+            context.bot, asker_of(update).chat_id, "Usage: /ask <i>your question about the news</i>"
+        )
         return
     await answer_question(update, context, question)
 
 
 async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: greet and explain."""
-    await send_html(context.bot, asker_of(update).chat_id,
-                    "<b>Hello! I answer questions about the news, with sources.</b>\n\n" + HELP)
+    await send_html(
+        context.bot,
+        asker_of(update).chat_id,
+        "<b>Hello! I answer questions about the news, with sources.</b>\n\n" + HELP,
+    )
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -123,8 +137,9 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     markup = answer_keyboard(exchange_id, citations) if exchange_id is not None else None
     texts = sources_messages(citations)
     for position, text in enumerate(texts):
-        await send_html(context.bot, chat_id, text,
-                        reply_markup=markup if position == len(texts) - 1 else None)
+        await send_html(
+            context.bot, chat_id, text, reply_markup=markup if position == len(texts) - 1 else None
+        )
 
 
 async def new_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

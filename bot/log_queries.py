@@ -56,8 +56,9 @@ def _filter_clauses(where: LogFilter) -> tuple[list[str], list[Any]]:
     if where.declined:
         clauses.append("e.declined = 1")
     if where.feedback:
-        clauses.append("EXISTS (SELECT 1 FROM feedback f WHERE f.exchange_id = e.id "
-                       "AND f.value = ?)")
+        clauses.append(
+            "EXISTS (SELECT 1 FROM feedback f WHERE f.exchange_id = e.id AND f.value = ?)"
+        )
         params.append(where.feedback)
     return clauses, params
 
@@ -69,11 +70,20 @@ def show_exchange(log: AnswerLog, exchange_id: int) -> dict[str, Any]:
         if row is None:
             raise AnswerLogError(f"no exchange with id {exchange_id} in the answer log")
         result = dict(row)
-        result["citations"] = [dict(c) for c in db.execute(
-            "SELECT * FROM citations WHERE exchange_id = ? ORDER BY number", (exchange_id,))]
-        result["feedback"] = [dict(f) for f in db.execute(
-            "SELECT user_id, user_name, value, created_at FROM feedback WHERE exchange_id = ?"
-            " ORDER BY created_at", (exchange_id,))]
+        result["citations"] = [
+            dict(c)
+            for c in db.execute(
+                "SELECT * FROM citations WHERE exchange_id = ? ORDER BY number", (exchange_id,)
+            )
+        ]
+        result["feedback"] = [
+            dict(f)
+            for f in db.execute(
+                "SELECT user_id, user_name, value, created_at FROM feedback WHERE exchange_id = ?"
+                " ORDER BY created_at",
+                (exchange_id,),
+            )
+        ]
     return result
 
 
@@ -97,23 +107,38 @@ def percentile(values: list[float], pct: float) -> float | None:
 def stats(log: AnswerLog, *, days: int = 14, top: int = 10) -> dict[str, Any]:
     """Questions per day, decline and feedback rates, latency, frequent unanswered questions."""
     with log.connection() as db:
-        per_day = [(r[0], r[1]) for r in db.execute(
-            "SELECT date(created_at) AS day, count(*) FROM exchanges GROUP BY day"
-            " ORDER BY day DESC LIMIT ?", (days,))]
+        per_day = [
+            (r[0], r[1])
+            for r in db.execute(
+                "SELECT date(created_at) AS day, count(*) FROM exchanges GROUP BY day"
+                " ORDER BY day DESC LIMIT ?",
+                (days,),
+            )
+        ]
         total, declined, errors = db.execute(
-            "SELECT count(*), coalesce(sum(declined), 0), count(error) FROM exchanges").fetchone()
+            "SELECT count(*), coalesce(sum(declined), 0), count(error) FROM exchanges"
+        ).fetchone()
         up, down = db.execute(
-            "SELECT coalesce(sum(value = 'up'), 0), coalesce(sum(value = 'down'), 0)"
-            " FROM feedback").fetchone()
-        latencies = [r[0] for r in db.execute(
-            "SELECT total_ms FROM exchanges WHERE total_ms IS NOT NULL AND error IS NULL")]
+            "SELECT coalesce(sum(value = 'up'), 0), coalesce(sum(value = 'down'), 0) FROM feedback"
+        ).fetchone()
+        latencies = [
+            r[0]
+            for r in db.execute(
+                "SELECT total_ms FROM exchanges WHERE total_ms IS NOT NULL AND error IS NULL"
+            )
+        ]
     answered = total - errors
     return {
-        "questions": total, "per_day": per_day, "declined": declined, "errors": errors,
+        "questions": total,
+        "per_day": per_day,
+        "declined": declined,
+        "errors": errors,
         "decline_rate": declined / answered if answered else None,
-        "feedback_up": up, "feedback_down": down,
+        "feedback_up": up,
+        "feedback_down": down,
         "feedback_ratio": up / (up + down) if up + down else None,
-        "latency_p50_ms": percentile(latencies, 50), "latency_p95_ms": percentile(latencies, 95),
+        "latency_p50_ms": percentile(latencies, 50),
+        "latency_p95_ms": percentile(latencies, 95),
         "unanswered": unanswered(log, limit=top),
     }
 
@@ -123,5 +148,7 @@ def unanswered(log: AnswerLog, *, limit: int = 10) -> list[tuple[str, int]]:
     with log.connection() as db:
         rows = db.execute(
             "SELECT lower(trim(question)) AS q, count(*) AS n FROM exchanges WHERE declined = 1"
-            " GROUP BY q ORDER BY n DESC, max(id) DESC LIMIT ?", (limit,))
+            " GROUP BY q ORDER BY n DESC, max(id) DESC LIMIT ?",
+            (limit,),
+        )
         return [(row[0], row[1]) for row in rows]

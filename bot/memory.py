@@ -35,8 +35,11 @@ class ConversationMemory:
                 (chat_id, self.max_turns),
             ).fetchall()
         return [
-            Turn(question=q, answer=a,
-                 citations=[Citation.model_validate(c) for c in json.loads(cites)])
+            Turn(
+                question=q,
+                answer=a,
+                citations=[Citation.model_validate(c) for c in json.loads(cites)],
+            )
             for q, a, cites in reversed(rows)
         ]
 
@@ -62,12 +65,15 @@ class ConversationMemory:
         with self._lock:
             row = self._db.execute(
                 "SELECT exchange_id FROM conversation_turns WHERE chat_id = ?"
-                " ORDER BY id DESC LIMIT 1", (chat_id,)).fetchone()
+                " ORDER BY id DESC LIMIT 1",
+                (chat_id,),
+            ).fetchone()
         return row[0] if row else None
 
     def forget(self, chat_id: int) -> int:
         """Forget the chat's conversation; returns how many turns were dropped."""
         with self._lock, self._db:
-            cursor = self._db.execute("DELETE FROM conversation_turns WHERE chat_id = ?",
-                                      (chat_id,))
+            cursor = self._db.execute(
+                "DELETE FROM conversation_turns WHERE chat_id = ?", (chat_id,)
+            )
         return cursor.rowcount

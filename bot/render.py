@@ -100,9 +100,13 @@ def answer_keyboard(exchange_key: int | str, citations: list[Citation]) -> Inlin
         InlineKeyboardButton(f"📄 [{c.number}]", callback_data=f"src:{exchange_key}:{c.number}")
         for c in citations
     ]
-    rows = [sources[i: i + BUTTONS_PER_ROW] for i in range(0, len(sources), BUTTONS_PER_ROW)]
-    rows.append([InlineKeyboardButton("👍", callback_data=f"fb:{exchange_key}:up"),
-                 InlineKeyboardButton("👎", callback_data=f"fb:{exchange_key}:down")])
+    rows = [sources[i : i + BUTTONS_PER_ROW] for i in range(0, len(sources), BUTTONS_PER_ROW)]
+    rows.append(
+        [
+            InlineKeyboardButton("👍", callback_data=f"fb:{exchange_key}:up"),
+            InlineKeyboardButton("👎", callback_data=f"fb:{exchange_key}:down"),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 

@@ -26,8 +26,9 @@ TYPING_EVERY_S = 4.5
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], *, attempts: int = NETWORK_ATTEMPTS,
-                       backoff_s: float = 0.5) -> T:
+async def with_retries(
+    call: Callable[[], Awaitable[T]], *, attempts: int = NETWORK_ATTEMPTS, backoff_s: float = 0.5
+) -> T:
     """Run `call`, retrying network errors (not bad requests) with exponential backoff."""
     for attempt in range(attempts):
         try:
@@ -37,8 +38,11 @@ async def with_retries(call: Callable[[], Awaitable[T]], *, attempts: int = NETW
         except RetryAfter as exc:  # the rate limiter gave up; wait once more ourselves
             if attempt == attempts - 1:
                 raise
-            await asyncio.sleep(exc.retry_after if isinstance(exc.retry_after, int)
-                                else exc.retry_after.total_seconds())
+            await asyncio.sleep(
+                exc.retry_after
+                if isinstance(exc.retry_after, int)
+                else exc.retry_after.total_seconds()
+            )
         except NetworkError as exc:
             if attempt == attempts - 1:
                 raise
@@ -51,9 +55,14 @@ def is_parse_error(exc: BadRequest) -> bool:
     return "can't parse entities" in exc.message.lower()
 
 
-async def send_html(bot: Bot, chat_id: int, text: str, *,
-                    reply_markup: InlineKeyboardMarkup | None = None,
-                    reply_to: int | None = None) -> Message:
+async def send_html(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    reply_to: int | None = None,
+) -> Message:
     """Send HTML `text`; if Telegram cannot parse it, send the same content as plain text.
 
     A text over Telegram's limit is never sent as is: it is cut (as plain text) to fit.
@@ -62,21 +71,40 @@ async def send_html(bot: Bot, chat_id: int, text: str, *,
     text, fits = fit_message(text)
     if not fits:
         logger.warning("a message over %d characters was cut to fit", MESSAGE_LIMIT)
-        return await with_retries(lambda: bot.send_message(
-            chat_id, text, reply_markup=reply_markup, reply_parameters=reply,
-            link_preview_options=NO_PREVIEW))
+        return await with_retries(
+            lambda: bot.send_message(
+                chat_id,
+                text,
+                reply_markup=reply_markup,
+                reply_parameters=reply,
+                link_preview_options=NO_PREVIEW,
+            )
+        )
     try:
-        return await with_retries(lambda: bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup,
-            reply_parameters=reply, link_preview_options=NO_PREVIEW))
+        return await with_retries(
+            lambda: bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=reply_markup,
+                reply_parameters=reply,
+                link_preview_options=NO_PREVIEW,
+            )
+        )
     except BadRequest as exc:
         if not is_parse_error(exc):
             raise
         logger.warning("Telegram could not parse our HTML (%s); sending plain text", exc.message)
     plain = fit_plain(html_to_plain(text))
-    return await with_retries(lambda: bot.send_message(
-        chat_id, plain, reply_markup=reply_markup, reply_parameters=reply,
-        link_preview_options=NO_PREVIEW))
+    return await with_retries(
+        lambda: bot.send_message(
+            chat_id,
+            plain,
+            reply_markup=reply_markup,
+            reply_parameters=reply,
+            link_preview_options=NO_PREVIEW,
+        )
+    )
 
 
 async def _keep_typing(bot: Bot, chat_id: int) -> None:

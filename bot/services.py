@@ -30,5 +30,4 @@ def asker_of(update: Update) -> Asker:
     """Who sent this update, and where."""
     chat, user = update.effective_chat, update.effective_user
     name = (user.username or user.full_name) if user else None
-    return Asker(chat.id if chat else 0, chat.type if chat else "", user.id if user else None,
-                 name)
+    return Asker(chat.id if chat else 0, chat.type if chat else "", user.id if user else None, name)

@@ -50,8 +50,9 @@ def _cut_point(window: str) -> int:
     return at + 1 if at > floor else len(window)
 
 
-def split_text(text: str, limit: int = MESSAGE_LIMIT,
-               cost: Callable[[str], int] = escaped_len) -> list[str]:
+def split_text(
+    text: str, limit: int = MESSAGE_LIMIT, cost: Callable[[str], int] = escaped_len
+) -> list[str]:
     """Split `text` into pieces of at most `limit` (by `cost`) at natural boundaries."""
     pieces: list[str] = []
     rest = text

@@ -40,9 +40,9 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--source", "sources", multiple=True, help="Only this outlet (repeatable)."
     )(func)
-    func = click.option(
-        "--until", type=DAY, help="Only articles published on or before this day."
-    )(func)
+    func = click.option("--until", type=DAY, help="Only articles published on or before this day.")(
+        func
+    )
     return click.option(
         "--since", type=DAY, help="Only articles published on or after this day ('7d'…)."
     )(func)

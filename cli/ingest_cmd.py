@@ -142,8 +142,9 @@ def _print_report(report: IngestReport) -> None:
     for skipped in report.skipped:
         click.echo(f"  skipped: {skipped.source}: {skipped.reason}", err=True)
     for failure in report.failed:
-        click.echo(f"  failed: {field(failure.source, 500)}: {field(failure.reason, 500)}",
-                   err=True)
+        click.echo(
+            f"  failed: {field(failure.source, 500)}: {field(failure.reason, 500)}", err=True
+        )
 
 
 def _report_dict(report: IngestReport) -> dict[str, object]:

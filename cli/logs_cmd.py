@@ -20,9 +20,27 @@ if TYPE_CHECKING:
     from index.settings import Settings
 
 EXPORT_COLUMNS = [
-    "id", "created_at", "chat_id", "chat_type", "user_id", "user_name", "question",
-    "standalone_question", "answer", "declined", "mode", "model", "retrieve_ms", "compose_ms",
-    "total_ms", "error", "up", "down", "n_citations", "citations", "feedback",
+    "id",
+    "created_at",
+    "chat_id",
+    "chat_type",
+    "user_id",
+    "user_name",
+    "question",
+    "standalone_question",
+    "answer",
+    "declined",
+    "mode",
+    "model",
+    "retrieve_ms",
+    "compose_ms",
+    "total_ms",
+    "error",
+    "up",
+    "down",
+    "n_citations",
+    "citations",
+    "feedback",
 ]
 
 
@@ -32,8 +50,10 @@ def open_log(settings: Settings) -> AnswerLog:
     from bot.errors import AnswerLogError
 
     if not settings.log_db_path.exists():
-        raise AnswerLogError(f"no answer log at {settings.log_db_path} yet (it is created "
-                             "when the bot, `newsdesk ask` or `newsdesk chat` answers)")
+        raise AnswerLogError(
+            f"no answer log at {settings.log_db_path} yet (it is created "
+            "when the bot, `newsdesk ask` or `newsdesk chat` answers)"
+        )
     return AnswerLog(settings.log_db_path)
 
 
@@ -61,8 +81,15 @@ def logs() -> None:
 @click.option("--feedback", type=click.Choice(["up", "down"]), help="Only with this feedback.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_settings
-def list_command(settings: Settings, limit: int, text: str | None, since: date | None,
-                 declined: bool, feedback: str | None, as_json: bool) -> None:
+def list_command(
+    settings: Settings,
+    limit: int,
+    text: str | None,
+    since: date | None,
+    declined: bool,
+    feedback: str | None,
+    as_json: bool,
+) -> None:
     """List logged exchanges, newest first.
 
     \b
@@ -70,8 +97,7 @@ def list_command(settings: Settings, limit: int, text: str | None, since: date |
     """
     from bot.log_queries import LogFilter, list_exchanges
 
-    where = LogFilter(limit=limit, text=text, since=since, declined=declined,
-                      feedback=feedback)
+    where = LogFilter(limit=limit, text=text, since=since, declined=declined, feedback=feedback)
     rows = list_exchanges(open_log(settings), where)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -79,8 +105,10 @@ def list_command(settings: Settings, limit: int, text: str | None, since: date |
     click.echo(f"{'ID':>5}  {'TIME (UTC)':19}  {'FLAGS':9}  {'MS':>6}  QUESTION")
     for row in rows:
         ms = f"{row['total_ms']:.0f}" if row["total_ms"] is not None else "-"
-        click.echo(f"{row['id']:>5}  {row['created_at']:19}  {_flags(row):9}  {ms:>6}  "
-                   f"{_short(row['question'], 70)}")
+        click.echo(
+            f"{row['id']:>5}  {row['created_at']:19}  {_flags(row):9}  {ms:>6}  "
+            f"{_short(row['question'], 70)}"
+        )
 
 
 @logs.command("show")
@@ -99,21 +127,27 @@ def show_command(settings: Settings, exchange_id: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
-    click.echo(f"#{found['id']}  {found['created_at']} UTC  {field(found['chat_type'])} chat "
-               f"{found['chat_id']}  user {field(found['user_name'] or found['user_id'])}")
+    click.echo(
+        f"#{found['id']}  {found['created_at']} UTC  {field(found['chat_type'])} chat "
+        f"{found['chat_id']}  user {field(found['user_name'] or found['user_id'])}"
+    )
     click.echo(f"Q: {block(found['question'])}")
     if found["standalone_question"] and found["standalone_question"] != found["question"]:
         click.echo(f"   (standalone: {block(found['standalone_question'])})")
     click.echo(f"A: {block(found['answer'])}")
-    click.echo(f"   declined={bool(found['declined'])} mode={field(found['mode'])} "
-               f"model={field(found['model'])} retrieve={found['retrieve_ms']} ms "
-               f"compose={found['compose_ms']} ms total={found['total_ms']} ms")
+    click.echo(
+        f"   declined={bool(found['declined'])} mode={field(found['mode'])} "
+        f"model={field(found['model'])} retrieve={found['retrieve_ms']} ms "
+        f"compose={found['compose_ms']} ms total={found['total_ms']} ms"
+    )
     if found["error"]:
         click.echo(f"   error: {block(found['error'])}")
     for cite in found["citations"]:
-        click.echo(f"\n[{cite['number']}] {field(cite['title'])} — {field(cite['source'])}, "
-                   f"{field(cite['published'])}  score {cite['score'] or 0:.3f}\n"
-                   f"    {field(cite['url'], 1000)}")
+        click.echo(
+            f"\n[{cite['number']}] {field(cite['title'])} — {field(cite['source'])}, "
+            f"{field(cite['published'])}  score {cite['score'] or 0:.3f}\n"
+            f"    {field(cite['url'], 1000)}"
+        )
         click.echo("    > " + block(cite["passage"]).replace("\n", "\n    > "))
     for vote in found["feedback"]:
         who = field(vote["user_name"] or vote["user_id"])
@@ -157,10 +191,20 @@ def _export_to_file(log: AnswerLog, fmt: str, output: str) -> int:
 
 
 @logs.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl",
-              show_default=True, help="csv: one row per exchange; jsonl: one object per line.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="csv: one row per exchange; jsonl: one object per line.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of stdout.",
+)
 @pass_settings
 def export_command(settings: Settings, fmt: str, output: str | None) -> None:
     """Export every exchange with its citations and feedback.
@@ -196,10 +240,13 @@ def stats_command(settings: Settings, days: int, as_json: bool) -> None:
     ms = lambda v: "-" if v is None else f"{v:.0f} ms"  # noqa: E731
     click.echo(f"questions:      {found['questions']} ({found['errors']} errors)")
     click.echo(f"declined:       {found['declined']} ({pct(found['decline_rate'])})")
-    click.echo(f"feedback:       {found['feedback_up']} up / {found['feedback_down']} down "
-               f"({pct(found['feedback_ratio'])} positive)")
-    click.echo(f"latency:        p50 {ms(found['latency_p50_ms'])}, "
-               f"p95 {ms(found['latency_p95_ms'])}")
+    click.echo(
+        f"feedback:       {found['feedback_up']} up / {found['feedback_down']} down "
+        f"({pct(found['feedback_ratio'])} positive)"
+    )
+    click.echo(
+        f"latency:        p50 {ms(found['latency_p50_ms'])}, p95 {ms(found['latency_p95_ms'])}"
+    )
     click.echo("\nquestions per day:")
     for day, count in found["per_day"]:
         click.echo(f"  {day}  {count}")

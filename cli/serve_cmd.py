@@ -71,9 +71,7 @@ def feed_tasks(wiring: Wiring) -> list[PeriodicTask]:
     feeds = feed_urls(wiring.settings)
     if not feeds:
         return []
-    poller = FeedPoller(
-        feeds=feeds, settings=wiring.settings, ingest=open_ingestor(wiring).ingest
-    )
+    poller = FeedPoller(feeds=feeds, settings=wiring.settings, ingest=open_ingestor(wiring).ingest)
     # the job runs often and polls only the feeds that are due (each has its own backoff)
     every_s = min(60.0, wiring.settings.feed_poll_minutes * 60.0)
     name = f"polling {len(feeds)} feed(s) every {wiring.settings.feed_poll_minutes:g} min"

@@ -133,9 +133,7 @@ class LLMAnswerer:
             return Composition(text=decline_text(question), declined=True, note=note)
         return Composition(text=checked.text, citations=checked.citations, note=checked.note())
 
-    def condense(
-        self, question: str, history: list[Turn], *, deadline: float | None = None
-    ) -> str:
+    def condense(self, question: str, history: list[Turn], *, deadline: float | None = None) -> str:
         """The last message as a standalone question, given the conversation, by `deadline`."""
         lines = []
         for turn in history:
@@ -154,8 +152,9 @@ class LLMAnswerer:
         One question shares one budget: condensing a follow-up and composing its answer
         together never wait longer than `timeout_s`.
         """
-        left = self.timeout_s if deadline is None else min(self.timeout_s,
-                                                           deadline - time.monotonic())
+        left = (
+            self.timeout_s if deadline is None else min(self.timeout_s, deadline - time.monotonic())
+        )
         if left <= 0:
             raise LLMError(f"the LLM did not answer within {self.timeout_s:g}s") from None
         future = self._pool.submit(self.llm.chat, messages)

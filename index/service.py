@@ -105,9 +105,7 @@ class Newsdesk:
         retrieve_ms = _ms(t0)
         t0 = time.perf_counter()
         focus = text if standalone != text else None
-        composition, mode, model = self._compose(
-            standalone, focus, found, history, as_of, deadline
-        )
+        composition, mode, model = self._compose(standalone, focus, found, history, as_of, deadline)
         return Answer(
             question=text,
             standalone_question=standalone,

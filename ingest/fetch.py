@@ -109,7 +109,11 @@ class Fetcher:
             extensions = {"sni_hostname": host}
         deadline = time.monotonic() + self._timeout
         with self._client.stream(
-            "GET", target, headers=headers, follow_redirects=False, timeout=self._timeout,
+            "GET",
+            target,
+            headers=headers,
+            follow_redirects=False,
+            timeout=self._timeout,
             extensions=extensions,
         ) as response:
             if response.status_code in _REDIRECT_CODES:

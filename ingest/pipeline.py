@@ -196,9 +196,7 @@ class Ingestor:
         """text hash → vector for every chunk of the round, embedding each text once."""
         known: dict[str, np.ndarray] = {}
         catalog = self.store.catalog
-        old_ids = [
-            cid for p in round_ if p.is_update for cid in catalog.chunk_ids_of(p.article.id)
-        ]
+        old_ids = [cid for p in round_ if p.is_update for cid in catalog.chunk_ids_of(p.article.id)]
         for text, vector in self.store.existing_vectors(old_ids).values():
             known[content_hash(text)] = vector
         todo: dict[str, str] = {}

@@ -79,7 +79,7 @@ def _count_in_file(path: Path) -> int:
     if _suffix(path) not in (".jsonl", ".jsonl.gz"):
         return 1
     try:
-        with (gzip.open(path, "rb") if _suffix(path) == ".jsonl.gz" else path.open("rb")) as f:
+        with gzip.open(path, "rb") if _suffix(path) == ".jsonl.gz" else path.open("rb") as f:
             return max(1, sum(1 for line in f if line.strip()))
     except (OSError, EOFError, zlib.error):
         return 1

@@ -38,34 +38,56 @@ class FakeArticle:
 
 
 ARTICLES = [
-    FakeArticle("a-bikes", "City council approves new bike lanes", "Metro Daily",
-                date(2024, 5, 2), "https://news.example.com/2024/05/bike-lanes",
-                "The city council voted 7-2 on Tuesday to approve 40 km of protected bike "
-                "lanes, to be built by 2026.",
-                "The council approved 40 km of protected bike lanes, due by 2026",
-                {"bike", "lanes", "council", "cycling"}),
-    FakeArticle("a-wind", "Harbour wind farm to power 200,000 homes", "Coastal Herald",
-                date(2024, 6, 11), "https://herald.example.org/wind-farm",
-                "The offshore wind farm, due to open in 2025, is expected to power about "
-                "200,000 homes.",
-                "The offshore wind farm should power about 200,000 homes from 2025",
-                {"wind", "farm", "energy", "homes"}),
-    FakeArticle("a-tricky", 'Q&A: Is <AI> > "human" editors? Tom & Jerry\'s <b>take</b>',
-                "Tech & Society <Weekly>", date(2024, 7, 1),
-                "https://example.com/q?a=1&b=<2>&c=\"x\"",
-                'Editors said <AI> tools & "assistants" help, but <b>judgement</b> stays human.',
-                "Editors say <AI> tools help but judgement stays human",
-                {"editors", "ai", "tools"}),
+    FakeArticle(
+        "a-bikes",
+        "City council approves new bike lanes",
+        "Metro Daily",
+        date(2024, 5, 2),
+        "https://news.example.com/2024/05/bike-lanes",
+        "The city council voted 7-2 on Tuesday to approve 40 km of protected bike "
+        "lanes, to be built by 2026.",
+        "The council approved 40 km of protected bike lanes, due by 2026",
+        {"bike", "lanes", "council", "cycling"},
+    ),
+    FakeArticle(
+        "a-wind",
+        "Harbour wind farm to power 200,000 homes",
+        "Coastal Herald",
+        date(2024, 6, 11),
+        "https://herald.example.org/wind-farm",
+        "The offshore wind farm, due to open in 2025, is expected to power about 200,000 homes.",
+        "The offshore wind farm should power about 200,000 homes from 2025",
+        {"wind", "farm", "energy", "homes"},
+    ),
+    FakeArticle(
+        "a-tricky",
+        'Q&A: Is <AI> > "human" editors? Tom & Jerry\'s <b>take</b>',
+        "Tech & Society <Weekly>",
+        date(2024, 7, 1),
+        'https://example.com/q?a=1&b=<2>&c="x"',
+        'Editors said <AI> tools & "assistants" help, but <b>judgement</b> stays human.',
+        "Editors say <AI> tools help but judgement stays human",
+        {"editors", "ai", "tools"},
+    ),
 ]
 DECLINE = "I could not find anything about that in the articles I have."
 
 
 def citation(article: FakeArticle, number: int) -> Citation:
     """A real-looking citation of `article`'s passage."""
-    return Citation(number=number, article_id=article.article_id, title=article.title,
-                    source=article.source, published=article.published, url=article.url,
-                    chunk_id=f"{article.article_id}:0", quote=article.quote, start=0,
-                    end=len(article.quote), score=0.8)
+    return Citation(
+        number=number,
+        article_id=article.article_id,
+        title=article.title,
+        source=article.source,
+        published=article.published,
+        url=article.url,
+        chunk_id=f"{article.article_id}:0",
+        quote=article.quote,
+        start=0,
+        end=len(article.quote),
+        score=0.8,
+    )
 
 
 @dataclass
@@ -85,8 +107,14 @@ class ScriptedAnswerer:
     def enqueue(self, *answers: Answer) -> None:
         self.queue.extend(answers)
 
-    def answer(self, question: str, *, history: list[Turn] | None = None,
-               filters: Filters | None = None, as_of: date | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        *,
+        history: list[Turn] | None = None,
+        filters: Filters | None = None,
+        as_of: date | None = None,
+    ) -> Answer:
         if not question.strip() or len(question) > self.max_chars:
             raise QuestionError("the question is empty or too long")
         with self._lock:
@@ -106,28 +134,41 @@ class ScriptedAnswerer:
             cites = history[-1].citations
             standalone = f"{history[-1].question} — {question}"
         else:
-            return Answer(question=question, standalone_question=question, text=DECLINE,
-                          declined=True, timings=Timings(retrieve_ms=3, compose_ms=1,
-                                                         total_ms=4))
+            return Answer(
+                question=question,
+                standalone_question=question,
+                text=DECLINE,
+                declined=True,
+                timings=Timings(retrieve_ms=3, compose_ms=1, total_ms=4),
+            )
         claims = {a.article_id: a.claim for a in ARTICLES}
         text = " ".join(f"{claims.get(c.article_id, c.title)} [{c.number}]." for c in cites)
-        return Answer(question=question, standalone_question=standalone, text=text,
-                      citations=cites, mode="scripted", model="scripted-1",
-                      timings=Timings(retrieve_ms=12.5, compose_ms=2.5, total_ms=15.0))
+        return Answer(
+            question=question,
+            standalone_question=standalone,
+            text=text,
+            citations=cites,
+            mode="scripted",
+            model="scripted-1",
+            timings=Timings(retrieve_ms=12.5, compose_ms=2.5, total_ms=15.0),
+        )
 
 
 def bot_settings(standin: TelegramStandin, data_dir: Path, **overrides: Any) -> Settings:
     """Settings for a bot that talks to `standin` and keeps its data in `data_dir`."""
-    values: dict[str, Any] = {"telegram_bot_token": TOKEN,
-                              "telegram_api_base_url": standin.base_url,
-                              "newsdesk_data_dir": data_dir}
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_base_url": standin.base_url,
+        "newsdesk_data_dir": data_dir,
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @asynccontextmanager
-async def started_bot(settings: Settings, answerer: Answerer, *,
-                      rate_limiter: BaseRateLimiter | None = None) -> AsyncIterator[Application]:
+async def started_bot(
+    settings: Settings, answerer: Answerer, *, rate_limiter: BaseRateLimiter | None = None
+) -> AsyncIterator[Application]:
     """The real bot, started (as `run_polling`/`run_webhook` would) but not yet fetching updates."""
     log = AnswerLog(settings.log_db_path)
     app = build_application(settings, answerer=answerer, log=log, rate_limiter=rate_limiter)
@@ -146,8 +187,9 @@ async def started_bot(settings: Settings, answerer: Answerer, *,
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, answerer: Answerer, *,
-                      rate_limiter: BaseRateLimiter | None = None) -> AsyncIterator[Application]:
+async def running_bot(
+    settings: Settings, answerer: Answerer, *, rate_limiter: BaseRateLimiter | None = None
+) -> AsyncIterator[Application]:
     """The real bot, long-polling the stand-in, for the duration of the block."""
     async with started_bot(settings, answerer, rate_limiter=rate_limiter) as app:
         assert app.updater is not None
@@ -156,8 +198,7 @@ async def running_bot(settings: Settings, answerer: Answerer, *,
 
 
 @asynccontextmanager
-async def running_webhook_bot(settings: Settings,
-                              answerer: Answerer) -> AsyncIterator[Application]:
+async def running_webhook_bot(settings: Settings, answerer: Answerer) -> AsyncIterator[Application]:
     """The real bot serving its webhook on 127.0.0.1 (options as `run_bot` passes them)."""
     async with started_bot(settings, answerer) as app:
         assert app.updater is not None

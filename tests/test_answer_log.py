@@ -18,15 +18,50 @@ from tests.bot_helpers import ARTICLES, DECLINE, citation
 
 EXPECTED_COLUMNS = {
     "_migrations": ["name", "applied_at"],
-    "exchanges": ["id", "created_at", "chat_id", "chat_type", "user_id", "user_name", "question",
-                  "standalone_question", "answer", "declined", "mode", "model", "retrieve_ms",
-                  "compose_ms", "total_ms", "error", "spool_key"],
-    "citations": ["exchange_id", "number", "article_id", "chunk_id", "title", "source",
-                  "published", "url", "passage", "start", "end", "score"],
+    "exchanges": [
+        "id",
+        "created_at",
+        "chat_id",
+        "chat_type",
+        "user_id",
+        "user_name",
+        "question",
+        "standalone_question",
+        "answer",
+        "declined",
+        "mode",
+        "model",
+        "retrieve_ms",
+        "compose_ms",
+        "total_ms",
+        "error",
+        "spool_key",
+    ],
+    "citations": [
+        "exchange_id",
+        "number",
+        "article_id",
+        "chunk_id",
+        "title",
+        "source",
+        "published",
+        "url",
+        "passage",
+        "start",
+        "end",
+        "score",
+    ],
     "feedback": ["exchange_id", "user_id", "user_name", "value", "created_at"],
     "exchanges_fts": ["question", "answer"],
-    "conversation_turns": ["id", "chat_id", "created_at", "question", "answer",
-                           "citations_json", "exchange_id"],
+    "conversation_turns": [
+        "id",
+        "chat_id",
+        "created_at",
+        "question",
+        "answer",
+        "citations_json",
+        "exchange_id",
+    ],
 }
 
 
@@ -37,14 +72,23 @@ def columns(db: sqlite3.Connection, table: str) -> list[str]:
 def test_fresh_database_migrates_to_exactly_the_expected_schema(tmp_path: Path) -> None:
     log = AnswerLog(tmp_path / "answers.sqlite3")
     with log.connection() as db:
-        tables = {r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts_%'")}
+        tables = {
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts_%'"
+            )
+        }
         assert tables == set(EXPECTED_COLUMNS)
         assert {t: columns(db, t) for t in EXPECTED_COLUMNS} == EXPECTED_COLUMNS
         applied = [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
-        assert applied == ["m001_exchanges", "m002_citations", "m003_feedback",
-                           "m004_exchanges_fts", "m005_conversation_turns",
-                           "m006_exchange_spool_key"]
+        assert applied == [
+            "m001_exchanges",
+            "m002_citations",
+            "m003_feedback",
+            "m004_exchanges_fts",
+            "m005_conversation_turns",
+            "m006_exchange_spool_key",
+        ]
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrate(db) == []  # reopening applies nothing twice
     assert [m.__name__ for m in MIGRATIONS] == applied
@@ -62,24 +106,44 @@ def test_migrate_applies_only_new_migrations(tmp_path: Path) -> None:
 def seeded_log(path: Path) -> AnswerLog:
     """Five exchanges over three days: answered, declined (twice the same), an error."""
     log = AnswerLog(path)
-    bikes = Answer(question="bike lanes?", standalone_question="bike lanes?",
-                   text="The council approved bike lanes [1].",
-                   citations=[citation(ARTICLES[0], 1)], mode="extractive",
-                   timings=Timings(retrieve_ms=10, compose_ms=5, total_ms=100))
-    wind = Answer(question="wind farm?", standalone_question="wind farm?",
-                  text="It powers 200,000 homes [1] [2].",
-                  citations=[citation(ARTICLES[1], 1), citation(ARTICLES[0], 2)],
-                  timings=Timings(retrieve_ms=20, compose_ms=5, total_ms=300))
-    declined = Answer(question="chess?", standalone_question="chess?", text=DECLINE,
-                      declined=True, timings=Timings(total_ms=200))
+    bikes = Answer(
+        question="bike lanes?",
+        standalone_question="bike lanes?",
+        text="The council approved bike lanes [1].",
+        citations=[citation(ARTICLES[0], 1)],
+        mode="extractive",
+        timings=Timings(retrieve_ms=10, compose_ms=5, total_ms=100),
+    )
+    wind = Answer(
+        question="wind farm?",
+        standalone_question="wind farm?",
+        text="It powers 200,000 homes [1] [2].",
+        citations=[citation(ARTICLES[1], 1), citation(ARTICLES[0], 2)],
+        timings=Timings(retrieve_ms=20, compose_ms=5, total_ms=300),
+    )
+    declined = Answer(
+        question="chess?",
+        standalone_question="chess?",
+        text=DECLINE,
+        declined=True,
+        timings=Timings(total_ms=200),
+    )
     days = [datetime(2024, 5, d, 12, tzinfo=UTC) for d in (1, 2, 2, 3, 3)]
     entries = [
         Exchange(1, "private", 11, "ann", "bike lanes?", answer=bikes, at=days[0]),
         Exchange(1, "private", 11, "ann", "Chess results?", answer=declined, at=days[1]),
         Exchange(-5, "group", 12, "bob", "wind farm?", answer=wind, at=days[2]),
         Exchange(-5, "group", 13, "cy", "chess results? ", answer=declined, at=days[3]),
-        Exchange(2, "private", 14, "dee", "bike lanes again", error="RuntimeError: x",
-                 total_ms=50, at=days[4]),
+        Exchange(
+            2,
+            "private",
+            14,
+            "dee",
+            "bike lanes again",
+            error="RuntimeError: x",
+            total_ms=50,
+            at=days[4],
+        ),
     ]
     ids = [log.record(e) for e in entries]
     log.record_feedback(ids[0], user_id=11, user_name="ann", value="up")
@@ -92,14 +156,21 @@ def seeded_log(path: Path) -> AnswerLog:
 def test_record_keeps_citations_timings_and_feedback(tmp_path: Path) -> None:
     log = seeded_log(tmp_path / "log.sqlite3")
     wind = show_exchange(log, 3)
-    assert (wind["question"], wind["chat_type"], wind["user_name"]) == ("wind farm?", "group",
-                                                                       "bob")
+    assert (wind["question"], wind["chat_type"], wind["user_name"]) == (
+        "wind farm?",
+        "group",
+        "bob",
+    )
     assert (wind["retrieve_ms"], wind["compose_ms"], wind["total_ms"]) == (20, 5, 300)
     assert [(c["number"], c["article_id"], c["url"]) for c in wind["citations"]] == [
-        (1, "a-wind", ARTICLES[1].url), (2, "a-bikes", ARTICLES[0].url)]
+        (1, "a-wind", ARTICLES[1].url),
+        (2, "a-bikes", ARTICLES[0].url),
+    ]
     assert wind["citations"][0]["passage"] == ARTICLES[1].quote
-    assert [(f["user_name"], f["value"]) for f in wind["feedback"]] == [("bob", "down"),
-                                                                         ("cy", "down")]
+    assert [(f["user_name"], f["value"]) for f in wind["feedback"]] == [
+        ("bob", "down"),
+        ("cy", "down"),
+    ]
     assert log.citation(3, 2) == citation(ARTICLES[0], 2)
     with pytest.raises(AnswerLogError):
         show_exchange(log, 99)
@@ -140,8 +211,11 @@ def test_conversation_memory_is_bounded_and_keeps_citations(tmp_path: Path) -> N
     path = tmp_path / "log.sqlite3"
     memory = ConversationMemory(path, max_turns=2)
     for n in range(3):
-        memory.remember(7, Turn(question=f"q{n}", answer=f"a{n} [1]",
-                                citations=[citation(ARTICLES[n], 1)]), exchange_id=n + 10)
+        memory.remember(
+            7,
+            Turn(question=f"q{n}", answer=f"a{n} [1]", citations=[citation(ARTICLES[n], 1)]),
+            exchange_id=n + 10,
+        )
     memory.remember(8, Turn(question="other chat", answer="x"))
     memory.close()
     reopened = ConversationMemory(path, max_turns=2)

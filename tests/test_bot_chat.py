@@ -18,8 +18,9 @@ GROUP = -100200
 
 
 @pytest.fixture
-async def bot(standin: TelegramStandin, answerer: ScriptedAnswerer,
-              tmp_path: Path) -> AsyncIterator[TelegramStandin]:
+async def bot(
+    standin: TelegramStandin, answerer: ScriptedAnswerer, tmp_path: Path
+) -> AsyncIterator[TelegramStandin]:
     async with running_bot(bot_settings(standin, tmp_path), answerer):
         yield standin
 
@@ -29,11 +30,15 @@ async def test_private_question_gets_a_cited_answer(bot: TelegramStandin, tmp_pa
     [reply] = await bot.wait_for_sent(USER)
     assert reply.parse_mode == "HTML"
     assert reply.text.startswith(
-        "The council approved 40 km of protected bike lanes, due by 2026 [1].")
-    assert "Sources\n[1] City council approves new bike lanes — Metro Daily, 2024-05-02" \
-        in reply.text
-    assert '<a href="https://news.example.com/2024/05/bike-lanes">City council approves new ' \
-        'bike lanes</a>' in reply.raw
+        "The council approved 40 km of protected bike lanes, due by 2026 [1]."
+    )
+    assert (
+        "Sources\n[1] City council approves new bike lanes — Metro Daily, 2024-05-02" in reply.text
+    )
+    assert (
+        '<a href="https://news.example.com/2024/05/bike-lanes">City council approves new '
+        "bike lanes</a>" in reply.raw
+    )
     labels = [b["text"] for b in reply.buttons]
     assert labels == ["📄 [1]", "👍", "👎"]
     assert bot.calls("sendChatAction")[0].params == {"chat_id": str(USER), "action": "typing"}
@@ -42,7 +47,11 @@ async def test_private_question_gets_a_cited_answer(bot: TelegramStandin, tmp_pa
     log = AnswerLog(tmp_path / "answers.sqlite3")
     [row] = list_exchanges(log, LogFilter())
     assert (row["question"], row["chat_type"], row["user_id"], row["n_citations"]) == (
-        "What did the council decide about bike lanes?", "private", USER, 1)
+        "What did the council decide about bike lanes?",
+        "private",
+        USER,
+        1,
+    )
     assert row["retrieve_ms"] == 12.5 and row["mode"] == "scripted"
 
 
@@ -54,10 +63,13 @@ async def test_source_button_shows_the_quoted_passage(bot: TelegramStandin) -> N
     await bot.wait_for_callback_answer(query_id)
     _, passage = await bot.wait_for_sent(USER, 2)
     assert passage.reply_to == reply.message_id
-    assert "<blockquote expandable>The offshore wind farm, due to open in 2025, is expected " \
+    assert (
+        "<blockquote expandable>The offshore wind farm, due to open in 2025, is expected "
         "to power about 200,000 homes.</blockquote>" in passage.raw
-    assert passage.text.startswith("[1] Harbour wind farm to power 200,000 homes\n"
-                                   "Coastal Herald · 2024-06-11")
+    )
+    assert passage.text.startswith(
+        "[1] Harbour wind farm to power 200,000 homes\nCoastal Herald · 2024-06-11"
+    )
 
 
 async def test_declined_question_says_so_without_sources(bot: TelegramStandin) -> None:
@@ -82,7 +94,10 @@ async def test_group_chatter_is_ignored_but_mention_reply_and_ask_are_answered(
     assert "protected bike lanes" in replies[1].text
     assert "judgement stays human" in replies[2].text
     assert [c["question"].strip() for c in answerer.calls] == [
-        "what about the wind farm?", "and the bike lanes?", "what do editors think of AI tools?"]
+        "what about the wind farm?",
+        "and the bike lanes?",
+        "what do editors think of AI tools?",
+    ]
 
 
 async def test_title_full_of_markup_characters_renders(bot: TelegramStandin) -> None:
@@ -110,7 +125,8 @@ async def test_start_help_and_sources_commands(bot: TelegramStandin) -> None:
     assert sources.text.splitlines() == [
         "Sources of the last answer",
         "[1] City council approves new bike lanes — Metro Daily, 2024-05-02",
-        "[2] Harbour wind farm to power 200,000 homes — Coastal Herald, 2024-06-11"]
+        "[2] Harbour wind farm to power 200,000 homes — Coastal Herald, 2024-06-11",
+    ]
     assert [b["callback_data"].split(":")[2] for b in sources.buttons[:2]] == ["1", "2"]
     await bot.send_text(USER, USER, "/start")
     start = (await bot.wait_for_sent(USER, 4))[3]

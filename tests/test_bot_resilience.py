@@ -38,7 +38,9 @@ async def test_follow_up_uses_history_that_survives_a_restart(
     [turn] = call["history"]
     assert turn.question == "Tell me about the bike lanes and the wind farm"
     assert [(c.number, c.title) for c in turn.citations] == [
-        (1, ARTICLES[0].title), (2, ARTICLES[1].title)]
+        (1, ARTICLES[0].title),
+        (2, ARTICLES[1].title),
+    ]
     assert "[2] Harbour wind farm to power 200,000 homes" in follow_up.text  # kept its number
     assert forgot.text.startswith("Done: I have forgotten our conversation")
     assert after_new["history"] == []
@@ -89,8 +91,9 @@ async def test_allowlist_keeps_strangers_out(standin: TelegramStandin, tmp_path:
     assert refusal.text == "Sorry, this bot is private."
     assert "[1] City council approves new bike lanes" in answer.text
     assert [c["question"] for c in answerer.calls] == ["bike lanes?"]
-    assert [r["user_id"] for r in list_exchanges(AnswerLog(settings.log_db_path), LogFilter())] \
-        == [USER]
+    assert [r["user_id"] for r in list_exchanges(AnswerLog(settings.log_db_path), LogFilter())] == [
+        USER
+    ]
 
 
 async def test_rate_limit_and_length_limit_answer_politely(
@@ -118,8 +121,11 @@ async def test_long_answer_is_split_into_valid_messages(
     text = (sentence * 150).strip()
     assert len(text) > 10_000
     answerer = ScriptedAnswerer()
-    answerer.enqueue(Answer(question="q", standalone_question="q", text=text,
-                            citations=[citation(ARTICLES[0], 1)]))
+    answerer.enqueue(
+        Answer(
+            question="q", standalone_question="q", text=text, citations=[citation(ARTICLES[0], 1)]
+        )
+    )
     async with running_bot(bot_settings(standin, tmp_path), answerer):
         await standin.send_text(USER, USER, "Tell me everything about the bike lanes")
         await standin.wait_until(lambda: any(s.buttons for s in standin.sent_to(USER)))
@@ -150,16 +156,20 @@ async def test_flood_control_retry_after_is_honoured(
 async def test_parse_error_falls_back_to_plain_text(
     standin: TelegramStandin, tmp_path: Path
 ) -> None:
-    standin.fail_next("sendMessage", 400,
-                      "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte "
-                      "offset 3")
+    standin.fail_next(
+        "sendMessage",
+        400,
+        'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 3',
+    )
     async with running_bot(bot_settings(standin, tmp_path), ScriptedAnswerer()):
         await standin.send_text(USER, USER, "bike lanes?")
         [reply] = await standin.wait_for_sent(USER)
     assert reply.parse_mode is None
     assert reply.text.startswith("The council approved 40 km")
-    assert ("[1] City council approves new bike lanes "
-            "(https://news.example.com/2024/05/bike-lanes) — Metro Daily") in reply.text
+    assert (
+        "[1] City council approves new bike lanes "
+        "(https://news.example.com/2024/05/bike-lanes) — Metro Daily"
+    ) in reply.text
     assert [b["text"] for b in reply.buttons] == ["📄 [1]", "👍", "👎"]
 
 
@@ -189,7 +199,8 @@ async def test_errors_are_logged_and_the_user_told(
     assert record.exc_info and "the index is on fire" in str(record.exc_info[1])
     [row] = list_exchanges(AnswerLog(settings.log_db_path), LogFilter())
     assert show_exchange(AnswerLog(settings.log_db_path), row["id"])["error"] == (
-        "RuntimeError: the index is on fire")
+        "RuntimeError: the index is on fire"
+    )
 
 
 class GatedAnswerer(ScriptedAnswerer):
@@ -256,8 +267,11 @@ async def test_update_of_unexpected_shape_does_not_stop_polling(
         await standin.send_text(USER, USER, "bike lanes?")
         [reply] = await standin.wait_for_sent(USER)
         # the odd update is confirmed (offset moved past it), so it is not fetched forever
-        await standin.wait_until(lambda: any(
-            int(c.params.get("offset", 0) or 0) > odd["update_id"]
-            for c in standin.calls("getUpdates")))
+        await standin.wait_until(
+            lambda: any(
+                int(c.params.get("offset", 0) or 0) > odd["update_id"]
+                for c in standin.calls("getUpdates")
+            )
+        )
     assert "[1] City council approves new bike lanes" in reply.text
     assert [c["question"] for c in answerer.calls] == ["bike lanes?"]

@@ -20,10 +20,12 @@ def threaded_standin() -> Iterator[TelegramStandin]:
         yield standin
 
 
-def test_a_token_telegram_rejects_is_a_clean_error(threaded_standin: TelegramStandin,
-                                                   tmp_path: Path) -> None:
-    settings = bot_settings(threaded_standin, tmp_path,
-                            telegram_bot_token="999999:a-well-formed-but-unknown-token")
+def test_a_token_telegram_rejects_is_a_clean_error(
+    threaded_standin: TelegramStandin, tmp_path: Path
+) -> None:
+    settings = bot_settings(
+        threaded_standin, tmp_path, telegram_bot_token="999999:a-well-formed-but-unknown-token"
+    )
     log = AnswerLog(settings.log_db_path)
     with pytest.raises(BotTokenError, match="Telegram rejected TELEGRAM_BOT_TOKEN"):
         run_bot(settings, answerer=ScriptedAnswerer(), log=log)

@@ -35,19 +35,30 @@ WIND_SOURCE = "[1] Harbour wind farm to power 200,000 homes — Coastal Herald, 
 
 
 @pytest.fixture
-async def webhook(standin: TelegramStandin, answerer: ScriptedAnswerer,
-                  tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+async def webhook(
+    standin: TelegramStandin, answerer: ScriptedAnswerer, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
     """The bot in webhook mode, and an HTTP client pointed at its webhook server."""
     port = free_port()
-    settings = bot_settings(standin, tmp_path, telegram_webhook_url=PUBLIC_URL,
-                            telegram_webhook_port=port, telegram_webhook_secret=SECRET)
-    async with running_webhook_bot(settings, answerer), httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{port}", timeout=5, trust_env=False) as client:
+    settings = bot_settings(
+        standin,
+        tmp_path,
+        telegram_webhook_url=PUBLIC_URL,
+        telegram_webhook_port=port,
+        telegram_webhook_secret=SECRET,
+    )
+    async with (
+        running_webhook_bot(settings, answerer),
+        httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", timeout=5, trust_env=False
+        ) as client,
+    ):
         yield client
 
 
-async def post_update(client: httpx.AsyncClient, body: bytes | dict[str, Any],
-                      secret: str | None = SECRET) -> httpx.Response:
+async def post_update(
+    client: httpx.AsyncClient, body: bytes | dict[str, Any], secret: str | None = SECRET
+) -> httpx.Response:
     """POST to the bot's webhook as Telegram does (JSON, with the secret token header)."""
     headers = {"Content-Type": "application/json"}
     if secret is not None:
@@ -56,8 +67,9 @@ async def post_update(client: httpx.AsyncClient, body: bytes | dict[str, Any],
     return await client.post(f"/{WEBHOOK_PATH}", content=content, headers=headers)
 
 
-async def ask(http: httpx.AsyncClient, standin: TelegramStandin, question: str,
-              count: int = 1) -> Sent:
+async def ask(
+    http: httpx.AsyncClient, standin: TelegramStandin, question: str, count: int = 1
+) -> Sent:
     """A user asks `question` through the webhook; the bot's `count`-th message to them."""
     response = await post_update(http, standin.text_update(USER, USER, question))
     assert response.status_code == 200
@@ -83,21 +95,23 @@ async def test_question_posted_to_the_webhook_is_answered(
     assert reply.text.startswith(BIKE_ANSWER)
     assert BIKE_SOURCE in reply.text
     assert [c["question"] for c in answerer.calls] == [
-        "What did the council decide about bike lanes?"]
+        "What did the council decide about bike lanes?"
+    ]
 
 
 @pytest.mark.parametrize("secret", ["not-the-secret", None], ids=["wrong", "missing"])
 async def test_update_without_the_right_secret_is_refused(
-    webhook: httpx.AsyncClient, standin: TelegramStandin, answerer: ScriptedAnswerer,
-    secret: str | None
+    webhook: httpx.AsyncClient,
+    standin: TelegramStandin,
+    answerer: ScriptedAnswerer,
+    secret: str | None,
 ) -> None:
     forged = standin.text_update(USER, USER, "What did the council decide about bike lanes?")
     response = await post_update(webhook, forged, secret=secret)
     assert response.status_code == 403
     reply = await ask(webhook, standin, "How many homes will the wind farm power?")
     assert WIND_SOURCE in reply.text  # the first message the user got answers the genuine one
-    assert [c["question"] for c in answerer.calls] == [
-        "How many homes will the wind farm power?"]
+    assert [c["question"] for c in answerer.calls] == ["How many homes will the wind farm power?"]
     assert len(standin.sent_to(USER)) == 1
 
 
@@ -111,8 +125,11 @@ MALFORMED: dict[str, tuple[bytes | dict[str, Any], int]] = {  # body, PTB's stat
 
 @pytest.mark.parametrize(("body", "status"), MALFORMED.values(), ids=MALFORMED.keys())
 async def test_malformed_post_is_rejected_and_the_bot_keeps_answering(
-    webhook: httpx.AsyncClient, standin: TelegramStandin, answerer: ScriptedAnswerer,
-    body: bytes | dict[str, Any], status: int
+    webhook: httpx.AsyncClient,
+    standin: TelegramStandin,
+    answerer: ScriptedAnswerer,
+    body: bytes | dict[str, Any],
+    status: int,
 ) -> None:
     response = await post_update(webhook, body)
     assert response.status_code == status
@@ -130,17 +147,22 @@ def wait_in_thread(condition: Callable[[], object], timeout: float = 10.0) -> No
         time.sleep(0.02)
 
 
-def ask_then_interrupt(standin: TelegramStandin, port: int, outcome: dict[str, Any],
-                       bot_done: threading.Event) -> None:
+def ask_then_interrupt(
+    standin: TelegramStandin, port: int, outcome: dict[str, Any], bot_done: threading.Event
+) -> None:
     """As Telegram, then as the operator: POST one question, await the reply, press Ctrl+C."""
     try:
         wait_in_thread(lambda: standin.calls("setWebhook"))
         update = standin.text_update(USER, USER, "bike lanes?")
         with httpx.Client(timeout=5, trust_env=False) as client:
             outcome["status"] = client.post(
-                f"http://127.0.0.1:{port}/{WEBHOOK_PATH}", content=json.dumps(update),
-                headers={"Content-Type": "application/json",
-                         "X-Telegram-Bot-Api-Secret-Token": SECRET}).status_code
+                f"http://127.0.0.1:{port}/{WEBHOOK_PATH}",
+                content=json.dumps(update),
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": SECRET,
+                },
+            ).status_code
         wait_in_thread(lambda: standin.sent_to(USER))
     except BaseException as exc:  # reported by the test, after the bot has stopped
         outcome["error"] = exc
@@ -154,10 +176,16 @@ def test_run_bot_serves_the_webhook_until_interrupted(tmp_path: Path) -> None:
     outcome: dict[str, Any] = {}
     bot_done = threading.Event()
     with standin_in_thread() as standin:
-        settings = bot_settings(standin, tmp_path, telegram_webhook_url=PUBLIC_URL,
-                                telegram_webhook_port=port, telegram_webhook_secret=SECRET)
-        driver = threading.Thread(target=ask_then_interrupt,
-                                  args=(standin, port, outcome, bot_done), daemon=True)
+        settings = bot_settings(
+            standin,
+            tmp_path,
+            telegram_webhook_url=PUBLIC_URL,
+            telegram_webhook_port=port,
+            telegram_webhook_secret=SECRET,
+        )
+        driver = threading.Thread(
+            target=ask_then_interrupt, args=(standin, port, outcome, bot_done), daemon=True
+        )
         driver.start()
         log = AnswerLog(settings.log_db_path)
         try:

@@ -87,7 +87,8 @@ def test_articles_list_show_delete(settings: Settings, tmp_path: Path) -> None:
 
 
 def test_web_page_and_feed_are_stored_and_answerable(
-    settings: Settings, site: LocalSite  # noqa: F811
+    settings: Settings,
+    site: LocalSite,  # noqa: F811
 ) -> None:
     env = {"NEWSDESK_DATA_DIR": str(settings.data_dir), "FETCH_ALLOW_PRIVATE": "true"}
     runner = CliRunner()
@@ -103,7 +104,10 @@ def test_web_page_and_feed_are_stored_and_answerable(
     assert answer["citations"][0]["title"] == "Harbor festival draws record crowd"
     assert "lantern parade" in answer["text"]
 
-    refused = runner.invoke(cli, ["ingest", site.url("/harbor-festival.html")],
-                            env={"NEWSDESK_DATA_DIR": str(settings.data_dir)})
+    refused = runner.invoke(
+        cli,
+        ["ingest", site.url("/harbor-festival.html")],
+        env={"NEWSDESK_DATA_DIR": str(settings.data_dir)},
+    )
     assert refused.exit_code == 1 and "refusing private address 127.0.0.1" in refused.output
     assert "FETCH_ALLOW_PRIVATE=true" in refused.output

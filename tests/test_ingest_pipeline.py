@@ -227,8 +227,9 @@ def test_reindex_swaps_in_vectors_of_the_new_model(
     from index.reindex import reindex
 
     ingestor.ingest([make_article(1), make_article(2)])
-    other = load_settings(newsdesk_data_dir=settings.data_dir, embed_provider="fastembed",
-                          embed_model="stand-in")
+    other = load_settings(
+        newsdesk_data_dir=settings.data_dir, embed_provider="fastembed", embed_model="stand-in"
+    )
     with pytest.raises(ModelMismatchError):
         open_store(other)
     # the same weights under another name stand in for a second model (none can download here)

@@ -35,8 +35,18 @@ def test_logs_list_table_and_filters(data_dir: Path) -> None:
     assert lines[1].split()[3:] == [".E", "50", "bike", "lanes", "again"]
     assert lines[3].split()[3:] == ["..", "+0/-2", "300", "wind", "farm?"]
     assert lines[4].split()[3:] == ["D.", "200", "Chess", "results?"]
-    ids = lambda *a: [r["id"] for r in json.loads(run(data_dir, "logs", "list", "--json",  # noqa: E731
-                                                      *a).output)]
+    ids = lambda *a: [
+        r["id"]
+        for r in json.loads(
+            run(
+                data_dir,
+                "logs",
+                "list",
+                "--json",  # noqa: E731
+                *a,
+            ).output
+        )
+    ]
     assert ids("-n", "2") == [5, 4]
     assert ids("-q", "bike") == [5, 1]
     assert ids("--since", "2024-05-03") == [5, 4]
@@ -52,17 +62,24 @@ def test_logs_show_prints_answer_and_passages(data_dir: Path) -> None:
     assert f"[1] {ARTICLES[1].title} — Coastal Herald, 2024-06-11" in result.output
     assert f"    > {ARTICLES[1].quote}" in result.output
     assert "feedback: down by cy" in result.output
-    missing = CliRunner().invoke(cli, ["logs", "show", "42"],
-                                 env={"NEWSDESK_DATA_DIR": str(data_dir)})
+    missing = CliRunner().invoke(
+        cli, ["logs", "show", "42"], env={"NEWSDESK_DATA_DIR": str(data_dir)}
+    )
     assert missing.exit_code == 1 and "no exchange with id 42" in missing.output
     assert "Traceback" not in missing.output
 
 
 def test_logs_export_csv_and_jsonl(data_dir: Path, tmp_path: Path) -> None:
-    rows = list(csv.DictReader(io.StringIO(run(data_dir, "logs", "export", "--format",
-                                               "csv").output)))
-    assert [r["question"] for r in rows] == ["bike lanes?", "Chess results?", "wind farm?",
-                                             "chess results? ", "bike lanes again"]
+    rows = list(
+        csv.DictReader(io.StringIO(run(data_dir, "logs", "export", "--format", "csv").output))
+    )
+    assert [r["question"] for r in rows] == [
+        "bike lanes?",
+        "Chess results?",
+        "wind farm?",
+        "chess results? ",
+        "bike lanes again",
+    ]
     assert json.loads(rows[2]["citations"])[0]["passage"] == ARTICLES[1].quote
     target = tmp_path / "out.jsonl"
     result = run(data_dir, "logs", "export", "--format", "jsonl", "-o", str(target))
@@ -95,22 +112,28 @@ def test_every_logs_command_has_a_one_line_help() -> None:
         assert any(line.split()[:1] == [name] for line in result.output.splitlines())
 
 
-@pytest.mark.parametrize(("token", "message"), [
-    ("", "TELEGRAM_BOT_TOKEN is not set"),
-    ("not-a-token", "TELEGRAM_BOT_TOKEN does not look like a bot token"),
-])
-def test_serve_with_a_bad_token_is_a_clean_error(tmp_path: Path, token: str,
-                                                 message: str) -> None:
-    result = CliRunner().invoke(cli, ["serve"], env={"NEWSDESK_DATA_DIR": str(tmp_path),
-                                                     "TELEGRAM_BOT_TOKEN": token})
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("", "TELEGRAM_BOT_TOKEN is not set"),
+        ("not-a-token", "TELEGRAM_BOT_TOKEN does not look like a bot token"),
+    ],
+)
+def test_serve_with_a_bad_token_is_a_clean_error(tmp_path: Path, token: str, message: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["serve"], env={"NEWSDESK_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": token}
+    )
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert "not-a-token" not in result.output  # never echo the secret
 
 
 def test_serve_refuses_a_webhook_without_a_secret(tmp_path: Path) -> None:
-    env = {"NEWSDESK_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
-           "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram"}
+    env = {
+        "NEWSDESK_DATA_DIR": str(tmp_path),
+        "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram",
+    }
     result = CliRunner().invoke(cli, ["serve"], env=env)
     assert result.exit_code == 1
     assert "TELEGRAM_WEBHOOK_SECRET: required in webhook mode" in result.output

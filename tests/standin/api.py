@@ -15,9 +15,15 @@ from typing import Any
 from tests.standin.html_check import EntityError, parse_html, utf16_len
 
 TOKEN = "123456:TEST-token_for_the_standin_server_0001"
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Newsdesk", "username": "newsdesk_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Newsdesk",
+    "username": "newsdesk_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 MAX_TEXT = 4096
 
 
@@ -101,8 +107,11 @@ class BotApiState:
             result = await handler(params)
         except ApiError as exc:
             call.status = exc.status
-            body: dict[str, Any] = {"ok": False, "error_code": exc.status,
-                                    "description": exc.description}
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": exc.status,
+                "description": exc.description,
+            }
             if exc.parameters:
                 body["parameters"] = exc.parameters
             return exc.status, body
@@ -128,8 +137,9 @@ class BotApiState:
 
     async def m_setWebhook(self, params: dict[str, Any]) -> Any:
         if not params.get("url", "").startswith("https://"):
-            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided "
-                                "for webhook")
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
         self.webhook = dict(params)
         return True
 
@@ -152,8 +162,11 @@ class BotApiState:
 
     async def m_getUpdates(self, params: dict[str, Any]) -> Any:
         if self.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is "
-                                "active; use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is "
+                "active; use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset", 0) or 0)
         timeout = float(params.get("timeout", 0) or 0)
         if offset:
@@ -170,10 +183,14 @@ class BotApiState:
     async def m_sendMessage(self, params: dict[str, Any]) -> Any:
         chat_id = int(params["chat_id"])
         text, markup = self._check_text(params)
-        reply = json.loads(params["reply_parameters"]).get("message_id") \
-            if params.get("reply_parameters") else None
-        sent = Sent(chat_id, next(self._ids), text, params["text"], params.get("parse_mode"),
-                    markup, reply)
+        reply = (
+            json.loads(params["reply_parameters"]).get("message_id")
+            if params.get("reply_parameters")
+            else None
+        )
+        sent = Sent(
+            chat_id, next(self._ids), text, params["text"], params.get("parse_mode"), markup, reply
+        )
         self.sent.append(sent)
         self.by_chat[chat_id].append(sent)
         for listener in self.listeners:
@@ -212,9 +229,13 @@ class BotApiState:
         return text, markup
 
     def message_json(self, sent: Sent) -> dict[str, Any]:
-        message: dict[str, Any] = {"message_id": sent.message_id, "date": int(time.time()),
-                                   "chat": self.chats[sent.chat_id], "from": BOT_USER,
-                                   "text": sent.text}
+        message: dict[str, Any] = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": self.chats[sent.chat_id],
+            "from": BOT_USER,
+            "text": sent.text,
+        }
         if sent.reply_markup:
             message["reply_markup"] = sent.reply_markup
         return message

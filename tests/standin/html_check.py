@@ -10,8 +10,22 @@ import html
 import re
 
 ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-    "a", "code", "pre", "blockquote", "tg-emoji",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
 }
 _VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s>]+)"
 _ATTRS = r"((?:\s+[a-zA-Z-]+(?:\s*=\s*" + _VALUE + r")?)*)"
@@ -40,8 +54,14 @@ def _check_attributes(name: str, attrs: str, offset: int, source: str) -> None:
         raise _fail('Can\'t find "href" attribute of tag "a"', offset, source)
     if name == "span" and found.get("class") != "tg-spoiler":
         raise _fail('Tag "span" must have class "tg-spoiler"', offset, source)
-    allowed = {"a": {"href"}, "span": {"class"}, "code": {"class"}, "pre": {"class"},
-               "blockquote": {"expandable"}, "tg-emoji": {"emoji-id"}}.get(name, set())
+    allowed = {
+        "a": {"href"},
+        "span": {"class"},
+        "code": {"class"},
+        "pre": {"class"},
+        "blockquote": {"expandable"},
+        "tg-emoji": {"emoji-id"},
+    }.get(name, set())
     for key in found:
         if key not in allowed:
             raise _fail(f'Unsupported attribute "{key}" in tag "{name}"', offset, source)
@@ -72,7 +92,7 @@ def parse_html(source: str) -> str:
         elif char == "&":
             match = _ENTITY.match(source, pos)
             if not match:
-                raise _fail("Unsupported HTML entity or unescaped \"&\"", pos, source)
+                raise _fail('Unsupported HTML entity or unescaped "&"', pos, source)
             out.append(html.unescape(match.group(0)))
             pos = match.end()
         elif char == ">":

@@ -62,8 +62,9 @@ class HttpServer:
             self._tasks.discard(task)  # type: ignore[arg-type]
             writer.close()
 
-    async def _one_request(self, reader: asyncio.StreamReader,
-                           writer: asyncio.StreamWriter) -> bool:
+    async def _one_request(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
         head = await reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         _method, path, _version = lines[0].split(" ", 2)
