@@ -66,6 +66,7 @@ _WANTS_NAME = re.compile(
 _YES_NO = re.compile(
     r"^\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b", re.I
 )
+# "how many troops are at the border" asks for the latest count ("how old", "how much" not)
 _WANTS_CURRENT = re.compile(
     r"\b(?:now|currently|current|at the moment|today|so far|latest|still|right now)\b", re.I
 )
@@ -105,7 +106,7 @@ class QuestionKind:
                 wanted = kind  # type: ignore[assignment]
                 break
         now = bool(_WANTS_CURRENT.search(question)) or (
-            wanted == "number" and not HAS_DATE.search(question)
+            bool(re.search(r"\bhow many\b", question, re.I)) and not HAS_DATE.search(question)
         )
         return cls(wanted=wanted, about_now=now)
 

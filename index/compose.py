@@ -33,7 +33,7 @@ from index.sentences import (
     weighted,
     weighted_terms,
 )
-from index.text import terms
+from index.text import WORD, terms
 
 __all__ = ["Composition", "ExtractiveComposer", "QuestionKind", "decline_text", "long_date"]
 
@@ -153,7 +153,7 @@ class ExtractiveComposer:
         # quote the sentence naming the headline's subject when the headline is about the
         # question but the question does not name that subject ("which show …")
         title = chosen[0].passage.title
-        about = terms(title) & set(asked) and not headline_names(title, set()) & set(asked)
+        about = terms(title) & set(asked) and not _names_headline_subject(title, set(asked))
         if kind.wants_name and about and len(chosen) < self.max_sentences:
             chosen = _naming(candidates, chosen, set(asked)) + chosen
         return _render(chosen, kind, numbers)
@@ -279,6 +279,16 @@ class ExtractiveComposer:
                 continue  # an older report's figure would muddle "how many now"
             chosen.append(cand)
         return chosen
+
+
+def _names_headline_subject(title: str, asked: set[str]) -> bool:
+    """Does the question name what the headline is about (its first name: "Riverton" in
+    "Riverton Rovers win the cup final")? Then the answer is something else."""
+    for match in WORD.finditer(title):
+        token = match.group()
+        if token[0].isupper() and not token[0].isdigit():
+            return bool(terms(token) & asked)
+    return False
 
 
 def _with_variants(found: set[str], variants: dict[str, str]) -> set[str]:

@@ -25,6 +25,9 @@ SPECIFIC_ZIPF = 4.7
 NAME_ZIPF = 3.0
 SOFT_SHARE = 2 / 3  # a long quiz-style question carries context words no article repeats
 SOFT_SHARE_SHORT = 1 / 3
+# the other specific words count in a chat-length question; a longer one (a quiz's paragraph
+# of background) carries words no article repeats, and only its names must be there
+CHAT_WORDS = 16
 SOFT_WEIGHTED = False
 SOFT_BY_LENGTH = False
 _QUESTION_WORDS = frozenset(
@@ -259,7 +262,10 @@ def missing_words(question: str, texts: list[str]) -> list[str]:
     lacking = [(w, name) for w, name in words if not _variant_present(normalise(w), found)]
     soft = [_weight(w) for w, name in words if not name]
     soft_lacking = [_weight(w) for w, name in lacking if not name]
-    if any(name for _, name in lacking) or sum(soft_lacking) > _allowed(len(soft)) * sum(soft):
+    if any(name for _, name in lacking):
+        return [w for w, _ in lacking]
+    chat = len(question.split()) <= CHAT_WORDS
+    if chat and sum(soft_lacking) > _allowed(len(soft)) * sum(soft):
         return [w for w, _ in lacking]
     return []
 
