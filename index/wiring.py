@@ -78,14 +78,18 @@ class Wiring:
     @cached_property
     def retriever(self) -> Retriever:
         """Hybrid retrieval over the store, with the BM25 index brought up to date."""
+        from index.grounding import warm_up
         from index.retrieve import Retriever
 
-        # the model loads (mostly native code, ~0.7 s) while Chroma opens (~0.9 s)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-model") as pool:
+        # the model (mostly native code, ~0.7 s) and the answer's word lists (~0.4 s) load
+        # while Chroma opens (~0.9 s)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="load-model") as pool:
             model = pool.submit(lambda: self.embed_model)
+            words = pool.submit(warm_up)
             store = self.store
             self.keyword.refresh(self.catalog)  # a no-op unless the catalog changed
             embed_model = model.result()
+            words.result()
         return Retriever(
             store=store,
             keyword=self.keyword,
@@ -98,12 +102,10 @@ class Wiring:
     def newsdesk(self) -> Newsdesk:
         """The answerer every front end calls: retrieve, compose, check citations."""
         from index.compose import ExtractiveComposer
-        from index.grounding import warm_up
         from index.retrieve import relevance_floor
         from index.service import Newsdesk
 
         retriever = self.retriever
-        warm_up()  # the word lists, now rather than on the first question
         semantic = self.settings.answer_semantic
         return Newsdesk(
             retriever=retriever,
