@@ -26,7 +26,8 @@ _SOURCE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Bus
 _CREDIT = re.compile(
     r"Getty Images|AP Photo|\bAFP\b|Reuters/|/Reuters|Shutterstock|\bPhotos?:|\bImage:|"
     r"\bCredit:|Courtesy of|Photo(?:graph)?s? (?:by|courtesy)|\bFILE\b|/Pool\b|\bPool/|"
-    r"[A-Za-z]/[A-Z][\w. ]*/[A-Z]|In this (?:photo|image|file)|\bpictured\b|\(Photo\b|via Getty",
+    r"[A-Za-z]/[A-Z][\w. ]*/[A-Z]|In this (?:photo|image|file)|\bpictured\b|\(Photo\b|via Getty|"
+    r"\b(?:is|are) (?:seen|shown)\b",
 )
 _CAPTION_DATE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"

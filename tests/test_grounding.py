@@ -98,6 +98,7 @@ def test_a_sentence_offers_what_is_asked() -> None:
         "Chang W. Lee/Pool/The New York Times/DPA/AP Joe Biden arrives at his inauguration.",
         "Rescuers search the rubble in Antakya. (Photo by Burak Kara/Getty Images)",
         "Obama's favorite books of 2021",
+        "Lava fountains and flows are seen as the Mauna Loa volcano erupts on Wednesday.",
         "• Tickets go on sale on Friday for the tour.",
         "READ MORE: THE TEN BEST MOMENTS OF THE YEAR.",
         "Sign up for our newsletter to get the latest news.",

@@ -35,18 +35,10 @@ def test_logs_list_table_and_filters(data_dir: Path) -> None:
     assert lines[1].split()[3:] == [".E", "50", "bike", "lanes", "again"]
     assert lines[3].split()[3:] == ["..", "+0/-2", "300", "wind", "farm?"]
     assert lines[4].split()[3:] == ["D.", "200", "Chess", "results?"]
-    ids = lambda *a: [
-        r["id"]
-        for r in json.loads(
-            run(
-                data_dir,
-                "logs",
-                "list",
-                "--json",  # noqa: E731
-                *a,
-            ).output
-        )
-    ]
+
+    def ids(*a: str) -> list[int]:
+        return [r["id"] for r in json.loads(run(data_dir, "logs", "list", "--json", *a).output)]
+
     assert ids("-n", "2") == [5, 4]
     assert ids("-q", "bike") == [5, 1]
     assert ids("--since", "2024-05-03") == [5, 4]
