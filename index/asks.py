@@ -122,7 +122,7 @@ def names_something_new(text: str, asked: set[str]) -> bool:
             word = token.lower().strip("'’-.")
             if word in STOPWORDS or word in NOT_A_NAME or len(word) < 2:
                 continue
-            term = next(iter(terms(token)), word)
+            term = min(terms(token), default=word)
         if term not in asked:
             return True
     return False

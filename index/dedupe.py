@@ -7,6 +7,7 @@ exact hash would miss. Only the retrieved passages are compared (a few milliseco
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 
@@ -19,9 +20,16 @@ SAMPLE = 4
 DUPLICATE_CONTAINMENT = 0.5
 
 
+def _stable_hash(text: str) -> int:
+    # not hash(): Python salts it per process, which made the sample (and so which passages
+    # count as copies, and so the answer) differ from run to run
+    return zlib.crc32(text.encode("utf-8"))
+
+
 def shingles(text: str) -> frozenset[int]:
     words = text.lower().split()
-    grams = {hash(g) for g in zip(*(words[i:] for i in range(SHINGLE)))} or {hash(text)}
+    grams = {_stable_hash(" ".join(g)) for g in zip(*(words[i:] for i in range(SHINGLE)))}
+    grams = grams or {_stable_hash(text)}
     sampled = {g for g in grams if g % SAMPLE == 0}
     return frozenset(sampled if len(sampled) >= 8 else grams)
 

@@ -242,12 +242,12 @@ def _variant_present(word: str, found: set[str]) -> bool:
 def variant_map(asked: set[str], vocabulary: set[str]) -> dict[str, str]:
     """Stems of `vocabulary` that are a variant of a stem in `asked` ("mexican" → "mexico")."""
     out: dict[str, str] = {}
-    for term in asked:
+    for term in sorted(asked):  # sorted: the same mapping whatever the hash seed
         if term[0].isdigit():
             continue
-        for other in vocabulary - asked:
+        for other in sorted(vocabulary - asked):
             if _variant_present(term, {other}):
-                out[other] = term
+                out.setdefault(other, term)
     return out
 
 

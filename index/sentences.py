@@ -236,7 +236,7 @@ def proximity(text: str, asked: set[str], variants: dict[str, str] | None = None
     for i, match in enumerate(WORD.finditer(text)):
         found = {(variants or {}).get(t, t) for t in terms(match.group())} & asked
         if found:
-            positions.append((i, next(iter(found))))
+            positions.append((i, min(found)))  # min: the same pick in every process
     wanted = {t for _, t in positions}
     if len(wanted) < 2:
         return 0.0

@@ -143,3 +143,26 @@ def test_a_self_contained_question_is_not_a_follow_up() -> None:
         heuristic_standalone("Which country elected its first leftist leader?", history)
         == "Which country elected its first leftist leader?"
     )
+
+
+def test_near_duplicate_sampling_is_the_same_in_every_process() -> None:
+    """Which passages count as copies (and so the answer) must not depend on the hash seed."""
+    import subprocess
+    import sys
+
+    code = (
+        "from index.dedupe import shingles; "
+        "print(sorted(shingles('the pentagon is sending 1,500 more soldiers to the border "
+        "with mexico, the acting defense secretary said on wednesday after the declaration')))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and outputs.pop().startswith("[")
