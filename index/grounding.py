@@ -24,12 +24,9 @@ SPECIFIC_ZIPF = 4.7
 # while of the other specific words ("slumping gadget sales") a third must be
 NAME_ZIPF = 3.0
 SOFT_SHARE = 2 / 3  # a long quiz-style question carries context words no article repeats
-SOFT_SHARE_SHORT = 1 / 3
 # the other specific words count in a chat-length question; a longer one (a quiz's paragraph
 # of background) carries words no article repeats, and only its names must be there
 CHAT_WORDS = 16
-SOFT_WEIGHTED = False
-SOFT_BY_LENGTH = False
 _QUESTION_WORDS = frozenset(
     [
         "who",
@@ -260,26 +257,14 @@ def missing_words(question: str, texts: list[str]) -> list[str]:
     found = set().union(*(article_terms(t) for t in texts)) if texts else set()
     words = _specific(question)
     lacking = [(w, name) for w, name in words if not _variant_present(normalise(w), found)]
-    soft = [_weight(w) for w, name in words if not name]
-    soft_lacking = [_weight(w) for w, name in lacking if not name]
+    soft = [w for w, name in words if not name]
+    soft_lacking = [w for w, name in lacking if not name]
     if any(name for _, name in lacking):
         return [w for w, _ in lacking]
     chat = len(question.split()) <= CHAT_WORDS
-    if chat and sum(soft_lacking) > _allowed(len(soft)) * sum(soft):
+    if chat and len(soft_lacking) > SOFT_SHARE * len(soft):
         return [w for w, _ in lacking]
     return []
-
-
-def _weight(word: str) -> float:
-    """Rarer words say more about what the question is about."""
-    return max(7.0 - _rarity(normalise(word)), 0.5) if SOFT_WEIGHTED else 1.0
-
-
-def _allowed(count: int) -> float:
-    """The share of a question's other specific words (by weight) an answer may lack."""
-    if SOFT_BY_LENGTH:
-        return SOFT_SHARE if count >= 6 else SOFT_SHARE_SHORT
-    return SOFT_SHARE
 
 
 @lru_cache(maxsize=256)
