@@ -2,8 +2,9 @@
 
 In LLM mode the model condenses the conversation (`prompts/condense.txt`). Offline, a
 heuristic carries the topic: a question that leans on the conversation ("and what did
-Mexico do?", "how many of them?") gets the key terms of the question before it, so
-retrieval still finds the story; an explicit new question is left as it is.
+Mexico do?", "how many of them?", or one about what the last answer said: "how many did
+Caitlin Clark score" after an answer naming her) gets the key terms of the question before
+it, so retrieval still finds the story; an explicit new question is left as it is.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from index.errors import LLMError
-from index.grounding import specific_words
+from index.grounding import mentions_all, specific_words
 from index.models import Turn
 from index.text import STOPWORDS, WORD, normalise, stem
 
@@ -58,27 +59,36 @@ def key_terms(question: str) -> list[str]:
 SELF_CONTAINED_TERMS = 3  # a question with this many content words and a specific one
 
 
-def leans_on_history(question: str) -> bool:
+def leans_on_history(question: str, said: list[str] | None = None) -> bool:
     """Does the question need the conversation to be understood?
 
     A pronoun alone does not make a follow-up: "Which country elected its first leftist
     leader?" names its own subject. A question leans when it opens like a continuation
-    ("and …", "what about …"), is too short to stand alone, or refers back without naming
-    a subject of its own.
+    ("and …", "what about …"), is too short to stand alone, refers back without naming a
+    subject of its own, or asks only about what was just `said` (the last turn's question,
+    answer and quoted passages: "when did the state last execute anyone" after an answer on
+    a state's death row).
     """
     if _LEANING_START.search(question):
         return True
     own = key_terms(question)
     if len(own) < 2:
         return True
-    if _ANAPHORA.search(question):
-        return len(own) < SELF_CONTAINED_TERMS or not specific_words(question)
-    return False
+    if _ANAPHORA.search(question) and (
+        len(own) < SELF_CONTAINED_TERMS or not specific_words(question)
+    ):
+        return True
+    return bool(said) and mentions_all(question, said or [])
 
 
-def carry_topic(question: str, previous: str) -> str:
+def _said(turn: Turn) -> list[str]:
+    """What a turn put in front of the user: its question, answer and quoted passages."""
+    return [turn.question, turn.answer] + [f"{c.title}\n{c.quote}" for c in turn.citations]
+
+
+def carry_topic(question: str, previous: str, said: list[str] | None = None) -> str:
     """`question` with the previous standalone question's key terms, if it leans on them."""
-    if not leans_on_history(question):
+    if not leans_on_history(question, said):
         return question
     own = {stem(t) for t in key_terms(question)}
     carried = [t for t in key_terms(previous) if stem(t) not in own][:MAX_CARRIED_TERMS]
@@ -91,10 +101,11 @@ def carry_topic(question: str, previous: str) -> str:
 
 def heuristic_standalone(question: str, history: list[Turn]) -> str:
     """Carry the topic through the conversation, turn by turn."""
-    previous = ""
+    previous, said = "", None
     for turn in history:
-        previous = carry_topic(turn.question, previous) if previous else turn.question
-    return carry_topic(question, previous) if previous else question
+        previous = carry_topic(turn.question, previous, said) if previous else turn.question
+        said = _said(turn)
+    return carry_topic(question, previous, said) if previous else question
 
 
 def standalone_question(

@@ -267,6 +267,14 @@ def missing_words(question: str, texts: list[str]) -> list[str]:
     return []
 
 
+def mentions_all(question: str, texts: list[str]) -> bool:
+    """Do `texts` hold every word that makes the question specific (rare ones included)?
+    False for a question with no such word."""
+    words = specific_words(question)
+    found = set().union(*(article_terms(t) for t in texts)) if texts else set()
+    return bool(words) and all(_variant_present(normalise(w), found) for w in words)
+
+
 @lru_cache(maxsize=256)
 def article_terms(text: str) -> frozenset[str]:
     """`terms` of a whole article (cached: an article is checked for many questions)."""

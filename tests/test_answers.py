@@ -121,6 +121,16 @@ def test_a_follow_up_stays_on_topic(sample_desk: Newsdesk) -> None:
     assert "eastmoor-measles" in follow.citations[0].url
 
 
+def test_a_follow_up_on_the_name_just_given_stays_on_its_story(sample_desk: Newsdesk) -> None:
+    first = sample_desk.answer("who leads the drivers union in the rail strike", as_of=AS_OF)
+    assert "Grace Mbeki" in lead(first)
+    history = [Turn(question=first.question, answer=first.text, citations=first.citations)]
+    follow = sample_desk.answer("what pay rise does grace mbeki want", history=history)
+    assert "rail" in follow.standalone_question
+    assert "7% pay rise" in lead(follow)
+    assert "coastal-rail-strike" in follow.citations[0].url
+
+
 def test_a_self_contained_question_leaves_the_previous_topic(sample_desk: Newsdesk) -> None:
     first = sample_desk.answer("how many measles cases are there in eastmoor", as_of=AS_OF)
     history = [Turn(question=first.question, answer=first.text, citations=first.citations)]

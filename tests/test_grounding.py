@@ -166,3 +166,21 @@ def test_near_duplicate_sampling_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1 and outputs.pop().startswith("[")
+
+
+def test_a_question_about_what_the_last_answer_said_is_a_follow_up() -> None:
+    """No pronoun, but it asks only about what was just said: it carries the topic."""
+    history = [
+        Turn(
+            question="who did iowa beat in the final four",
+            answer="Caitlin Clark scored 41 points as Iowa beat South Carolina 77-73 [1].",
+        )
+    ]
+    assert heuristic_standalone("how many points did caitlin clark score", history) == (
+        "How many points did caitlin clark score (about: iowa, beat, final, four)?"
+    )
+    # a name the conversation never mentioned starts a new topic
+    assert (
+        heuristic_standalone("how many points did angel reese score", history)
+        == "how many points did angel reese score"
+    )
