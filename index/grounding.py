@@ -187,6 +187,12 @@ def _specific(question: str) -> list[tuple[str, bool]]:
     """(word as written, is a name) for each specific word of the question."""
     out: list[tuple[str, bool]] = []
     seen: set[str] = set()
+    # who capitalises names ("Olivia Newton-John") does not leave one in lower case: there a
+    # rare lower-case word is just a rare word ("superstardom", "plummet"), not a name
+    capitalises = any(
+        i > 0 and m.group()[0].isupper() and not _after_sentence_end(question, m)
+        for i, m in enumerate(WORD.finditer(question))
+    )
     for i, match in enumerate(WORD.finditer(question)):
         token = match.group().rstrip(".,-")
         word = normalise(token)
@@ -201,7 +207,7 @@ def _specific(question: str) -> list[tuple[str, bool]]:
             continue
         rarity = min((_rarity(part) for part in word.split("-") if part), default=9.0)
         capital = i > 0 and token[0].isupper() and not _after_sentence_end(question, match)
-        name = capital or is_place(word) or rarity < NAME_ZIPF
+        name = capital or is_place(word) or (rarity < NAME_ZIPF and not capitalises)
         if name or rarity <= SPECIFIC_ZIPF:
             seen.add(stem(word))
             out.append((token, name))
@@ -277,5 +283,8 @@ def mentions_all(question: str, texts: list[str]) -> bool:
 
 @lru_cache(maxsize=256)
 def article_terms(text: str) -> frozenset[str]:
-    """`terms` of a whole article (cached: an article is checked for many questions)."""
-    return frozenset(terms(text))
+    """`terms` of a whole article (cached: an article is checked for many questions), with
+    the parts of hyphenated words too: "Newton-John" holds "Newton" and "John"."""
+    found = terms(text)
+    parts = {stem(part) for t in found if "-" in t for part in t.split("-") if len(part) > 1}
+    return frozenset(found | parts)

@@ -60,6 +60,18 @@ def test_a_long_quiz_question_may_carry_context_the_article_lacks() -> None:
     assert missing_words(question, [text, "The company's tablet goes on sale in March."]) == []
 
 
+def test_a_rare_word_is_a_name_only_where_names_go_uncapitalised() -> None:
+    """Typed in lower case, "sheinbaum" must be in the article; in a question that
+    capitalises its names, a rare lower-case word ("superstardom") is only context."""
+    text = "Olivia Newton-John, the singer and Grease star, died on Monday at 73."
+    assert missing_words("what did sheinbaum say about the troops", [text]) != []
+    question = (
+        "Hollywood icons joined fans worldwide this week to mourn the singer Olivia "
+        "Newton-John. Which blockbuster movie catapulted her to superstardom?"
+    )
+    assert missing_words(question, [text]) == []
+
+
 def test_places_and_their_demonyms() -> None:
     assert all(is_place(w) for w in ["morocco", "canadian", "mexican", "chinese", "german"])
     assert not any(is_place(w) for w in ["several", "random", "clinic"])
