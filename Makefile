@@ -26,7 +26,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot ingest index cli
+	$(BIN)/mypy bot ingest index cli web
 
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -154,3 +154,18 @@ def m006_exchange_spool_key(db: sqlite3.Connection) -> None:
     # an exchange replayed from the spool is written once, however often the replay runs
     db.execute("ALTER TABLE exchanges ADD COLUMN spool_key TEXT")
     db.execute("CREATE UNIQUE INDEX exchanges_spool_key ON exchanges (spool_key)")
+
+
+@migration
+def m007_review_indexes(db: sqlite3.Connection) -> None:
+    # the web desk filters 100,000s of exchanges by these; an index on one column also
+    # orders by id within each value, so "newest declined first" reads the index alone
+    db.execute("CREATE INDEX exchanges_declined ON exchanges (declined)")
+    db.execute("CREATE INDEX exchanges_chat_type ON exchanges (chat_type)")
+    db.execute("CREATE INDEX feedback_value ON feedback (value)")
+
+
+@migration
+def m008_exchange_note(db: sqlite3.Connection) -> None:
+    # what the answer said about itself ("the language model failed…"), shown on review
+    db.execute("ALTER TABLE exchanges ADD COLUMN note TEXT")

@@ -10,7 +10,14 @@ import pytest
 
 from bot.answer_log import AnswerLog, Exchange
 from bot.errors import AnswerLogError
-from bot.log_queries import LogFilter, iter_export, list_exchanges, show_exchange, stats
+from bot.log_queries import (
+    LogFilter,
+    count_exchanges,
+    iter_export,
+    list_exchanges,
+    show_exchange,
+    stats,
+)
 from bot.memory import ConversationMemory
 from bot.migrations import MIGRATIONS, migrate
 from index.models import Answer, Timings, Turn
@@ -36,6 +43,7 @@ EXPECTED_COLUMNS = {
         "total_ms",
         "error",
         "spool_key",
+        "note",
     ],
     "citations": [
         "exchange_id",
@@ -88,6 +96,8 @@ def test_fresh_database_migrates_to_exactly_the_expected_schema(tmp_path: Path) 
             "m004_exchanges_fts",
             "m005_conversation_turns",
             "m006_exchange_spool_key",
+            "m007_review_indexes",
+            "m008_exchange_note",
         ]
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrate(db) == []  # reopening applies nothing twice
@@ -188,6 +198,29 @@ def test_list_filters_and_full_text_search(tmp_path: Path) -> None:
     assert ids(declined=True) == [4, 2]
     assert ids(feedback="down") == [3]
     assert ids(feedback="up") == [1]
+
+
+def test_review_filters_pages_and_counts(tmp_path: Path) -> None:
+    log = seeded_log(tmp_path / "log.sqlite3")
+    log.record(Exchange(0, "terminal", None, "ed", "bike lanes in the terminal?"))
+    ids = lambda **kw: [r["id"] for r in list_exchanges(log, LogFilter(**kw))]  # noqa: E731
+    assert ids(until=date(2024, 5, 2)) == [3, 2, 1]
+    assert ids(since=date(2024, 5, 2), until=date(2024, 5, 2)) == [3, 2]
+    assert ids(feedback="none") == [6, 5, 4, 2]
+    assert ids(chat_id=-5) == [4, 3]
+    assert ids(medium="terminal") == [6]
+    assert ids(medium="telegram") == [5, 4, 3, 2, 1]
+    assert ids(limit=2, before_id=5) == [4, 3]
+    assert ids(limit=2, after_id=2) == [4, 3]  # the page just above id 2, newest first
+    assert count_exchanges(log, LogFilter(text="bike", limit=1, before_id=2)) == 3
+    assert count_exchanges(log, LogFilter(declined=True, medium="telegram")) == 2
+
+
+def test_the_answer_note_is_kept(tmp_path: Path) -> None:
+    log = AnswerLog(tmp_path / "log.sqlite3")
+    noted = Answer(question="q", standalone_question="q", text="t", note="the model timed out")
+    exchange_id = log.record(Exchange(1, "private", 1, "a", "q", answer=noted))
+    assert show_exchange(log, int(exchange_id))["note"] == "the model timed out"
 
 
 def test_stats_on_a_seeded_log(tmp_path: Path) -> None:
