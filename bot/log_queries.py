@@ -43,13 +43,13 @@ def fts_query(text: str) -> str:
 def list_exchanges(log: AnswerLog, where: LogFilter) -> list[dict[str, Any]]:
     """The newest exchanges matching `where`, newest first (from `after_id` up, if given)."""
     clauses, params = _filter_clauses(where)
-    sql = _SUMMARY + _where(clauses)
     # a page after `after_id` is the oldest `limit` rows above it, shown newest first
     order = "ASC" if where.after_id is not None and where.before_id is None else "DESC"
-    sql += f" ORDER BY e.id {order} LIMIT ?"
+    # the page's ids first, from the indexes alone; only its rows get the per-row counts
+    page = f"SELECT e.id FROM exchanges e{_where(clauses)} ORDER BY e.id {order} LIMIT ?"
+    sql = f"{_SUMMARY} WHERE e.id IN ({page}) ORDER BY e.id DESC"
     with log.connection() as db:
-        rows = [dict(row) for row in db.execute(sql, [*params, where.limit])]
-    return rows[::-1] if order == "ASC" else rows
+        return [dict(row) for row in db.execute(sql, [*params, where.limit])]
 
 
 def count_exchanges(log: AnswerLog, where: LogFilter) -> int:
@@ -85,12 +85,9 @@ def _filter_clauses(where: LogFilter) -> tuple[list[str], list[Any]]:
     if where.declined:
         narrow("e.declined = 1")
     if where.feedback in ("up", "down"):
-        narrow(
-            "EXISTS (SELECT 1 FROM feedback f WHERE f.exchange_id = e.id AND f.value = ?)",
-            where.feedback,
-        )
+        narrow("e.id IN (SELECT exchange_id FROM feedback WHERE value = ?)", where.feedback)
     elif where.feedback == "none":
-        narrow("NOT EXISTS (SELECT 1 FROM feedback f WHERE f.exchange_id = e.id)")
+        narrow("e.id NOT IN (SELECT exchange_id FROM feedback)")
     if where.chat_id is not None:
         narrow("e.chat_id = ?", where.chat_id)
     if where.medium == "terminal":

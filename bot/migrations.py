@@ -163,6 +163,10 @@ def m007_review_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX exchanges_declined ON exchanges (declined)")
     db.execute("CREATE INDEX exchanges_chat_type ON exchanges (chat_type)")
     db.execute("CREATE INDEX feedback_value ON feedback (value)")
+    # stats per day read only this index, never the rows with their long answer texts
+    db.execute(
+        "CREATE INDEX exchanges_day_stats ON exchanges (created_at, declined, total_ms, error)"
+    )
 
 
 @migration

@@ -37,15 +37,18 @@ def answers_page(request: Request) -> Response:
         before_id=params.integer("before"),
         after_id=params.integer("after"),
     )
-    rows = list_exchanges(log, where)
-    older = newer = None
-    if rows:
-        # one row past each end of the page says whether there is a page beyond it
-        probe = replace(where, limit=1, before_id=None, after_id=None)
-        if list_exchanges(log, replace(probe, before_id=rows[-1]["id"])):
-            older = params.link("/answers", before=rows[-1]["id"], after=None)
-        if list_exchanges(log, replace(probe, after_id=rows[0]["id"])):
-            newer = params.link("/answers", after=rows[0]["id"], before=None)
+    # one row more than a page says whether there is a page beyond it, in the direction
+    # of travel; the way back exists because the page came from there
+    rows = list_exchanges(log, replace(where, limit=PAGE_SIZE + 1))
+    forward = where.after_id is not None and where.before_id is None
+    beyond = len(rows) > PAGE_SIZE
+    rows = (rows[1:] if forward else rows[:-1]) if beyond else rows
+    has_older = (beyond and not forward) or (forward and bool(rows))
+    has_newer = (beyond and forward) or where.before_id is not None
+    older = params.link("/answers", before=rows[-1]["id"], after=None) if has_older else None
+    newer = (
+        params.link("/answers", after=rows[0]["id"], before=None) if has_newer and rows else None
+    )
     return page(
         request,
         "answers.html",

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 720, 190
-LEFT, RIGHT, TOP, BOTTOM = 52, 10, 12, 26
+WIDTH, HEIGHT = 720, 200
+LEFT, RIGHT, TOP, BOTTOM = 52, 10, 26, 26  # the legend sits above TOP
 COLOURS = ("#2b6cb0", "#c05621", "#2f855a", "#6b46c1")
 
 
@@ -110,6 +110,6 @@ def _legend(colour: str, name: str, index: int) -> str:
     """A coloured square and the series' name, right to left along the top."""
     x = WIDTH - RIGHT - 110 * (index + 1)
     return (
-        f'<rect x="{x}" y="{TOP + 2}" width="10" height="10" fill="{colour}"/>'
-        f'<text x="{x + 14}" y="{TOP + 11}" font-size="11" fill="#333">{escape(name)}</text>'
+        f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>'
+        f'<text x="{x + 14}" y="13" font-size="11" fill="#333">{escape(name)}</text>'
     )

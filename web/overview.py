@@ -55,9 +55,9 @@ def _charts(series: list[Day]) -> dict[str, object]:
             labels,
             {
                 "declined": [d.decline_rate for d in series],
-                "👍 share": [d.feedback_ratio for d in series],
+                "votes up": [d.feedback_ratio for d in series],
             },
-            title="Decline rate and share of 👍 votes per day",
+            title="Decline rate and share of votes up per day",
             unit="%",
         ),
         "latency": line_chart(
