@@ -173,3 +173,31 @@ def m007_review_indexes(db: sqlite3.Connection) -> None:
 def m008_exchange_note(db: sqlite3.Connection) -> None:
     # what the answer said about itself ("the language model failed…"), shown on review
     db.execute("ALTER TABLE exchanges ADD COLUMN note TEXT")
+
+
+@migration
+def m009_fts_standalone_question(db: sqlite3.Connection) -> None:
+    # a follow-up ("and in Mexico?") is found by its topic too: the question as it was read.
+    # One transaction (sqlite3 opens none for DDL by itself), so a kill leaves the old index
+    if not db.in_transaction:
+        db.execute("BEGIN")
+    columns = "question, standalone_question, answer"
+    new = "new.id, new.question, new.standalone_question, new.answer"
+    old = "'delete', old.id, old.question, old.standalone_question, old.answer"
+    for statement in (
+        "DROP TRIGGER exchanges_ai",
+        "DROP TRIGGER exchanges_ad",
+        "DROP TRIGGER exchanges_au",
+        "DROP TABLE exchanges_fts",
+        f"CREATE VIRTUAL TABLE exchanges_fts USING fts5({columns},"
+        " content='exchanges', content_rowid='id')",
+        f"CREATE TRIGGER exchanges_ai AFTER INSERT ON exchanges BEGIN"
+        f" INSERT INTO exchanges_fts (rowid, {columns}) VALUES ({new}); END",
+        f"CREATE TRIGGER exchanges_ad AFTER DELETE ON exchanges BEGIN"
+        f" INSERT INTO exchanges_fts (exchanges_fts, rowid, {columns}) VALUES ({old}); END",
+        f"CREATE TRIGGER exchanges_au AFTER UPDATE ON exchanges BEGIN"
+        f" INSERT INTO exchanges_fts (exchanges_fts, rowid, {columns}) VALUES ({old});"
+        f" INSERT INTO exchanges_fts (rowid, {columns}) VALUES ({new}); END",
+        "INSERT INTO exchanges_fts (exchanges_fts) VALUES ('rebuild')",
+    ):
+        db.execute(statement)

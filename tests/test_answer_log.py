@@ -60,7 +60,7 @@ EXPECTED_COLUMNS = {
         "score",
     ],
     "feedback": ["exchange_id", "user_id", "user_name", "value", "created_at"],
-    "exchanges_fts": ["question", "answer"],
+    "exchanges_fts": ["question", "standalone_question", "answer"],
     "conversation_turns": [
         "id",
         "chat_id",
@@ -98,6 +98,7 @@ def test_fresh_database_migrates_to_exactly_the_expected_schema(tmp_path: Path) 
             "m006_exchange_spool_key",
             "m007_review_indexes",
             "m008_exchange_note",
+            "m009_fts_standalone_question",
         ]
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrate(db) == []  # reopening applies nothing twice
@@ -111,6 +112,29 @@ def test_migrate_applies_only_new_migrations(tmp_path: Path) -> None:
     db.execute("INSERT INTO _migrations VALUES ('m001_exchanges', 'then')")
     db.commit()
     assert migrate(db) == [m.__name__ for m in MIGRATIONS[1:]]
+
+
+def test_a_follow_up_is_found_by_the_question_it_was_read_as(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)  # a log written before the standalone question was indexed
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for func in MIGRATIONS[:8]:
+        func(db)
+        db.execute("INSERT INTO _migrations VALUES (?, 'then')", (func.__name__,))
+    db.execute(
+        "INSERT INTO exchanges (created_at, question, standalone_question, answer)"
+        " VALUES ('2025-01-01 10:00:00', 'and in mexico?', 'what did mexico do at the border?',"
+        " 'It sent 10,000 troops [1].')"
+    )
+    db.commit()
+    db.close()
+    log = AnswerLog(path)
+    log.record(Exchange(1, "private", 1, "a", "and then?", answer=Answer(
+        question="and then?", standalone_question="what did the border troops do then?", text="x"
+    )))  # fmt: skip
+    found = lambda text: [r["question"] for r in list_exchanges(log, LogFilter(text=text))]  # noqa: E731
+    assert found("border") == ["and then?", "and in mexico?"]
+    assert found("mexico") == ["and in mexico?"]
 
 
 def seeded_log(path: Path) -> AnswerLog:
