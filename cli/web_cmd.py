@@ -35,7 +35,13 @@ def web(wiring: Wiring, host: str | None, port: int | None) -> None:
     # the answer log belongs to bot/, which index/wiring.py may not import: built here from
     # the same settings, as `newsdesk serve` builds it
     log = AnswerLog(settings.log_db_path)
-    app = build_app(wiring=wiring, log=log, password=password, secret_key=secret_key(settings))
+    app = build_app(
+        wiring=wiring,
+        log=log,
+        password=password,
+        secret_key=secret_key(settings),
+        secure_cookie=settings.web_secure_cookie,
+    )
     host = host or settings.web_host
     port = port or settings.web_port
     click.echo(f"newsdesk web desk: http://{host}:{port}/ (answer log {log.path})", err=True)

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     web_admin_password: SecretStr | None = None
     # signs the session cookie; unset: a random key kept in the data dir (web_secret.key)
     web_secret_key: SecretStr | None = None
+    # the session cookie only over HTTPS (set when a TLS proxy is in front)
+    web_secure_cookie: bool = False
 
     # logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"

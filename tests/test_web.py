@@ -25,6 +25,8 @@ from tests.test_answer_log import seeded_log
 from web import answers
 from web.app import build_app
 from web.auth import FAILURE_WINDOW_S, MAX_FAILURES, Gate, secret_key
+from web.charts import bar_chart, line_chart
+from web.render import Span, in_context, locate
 
 PASSWORD = "correct horse battery staple"
 Desk = tuple[Settings, AnswerLog, Wiring]
@@ -140,6 +142,7 @@ def test_failed_logins_are_limited_per_client(desk: Desk) -> None:
     assert gate.wait_s("x") == FAILURE_WINDOW_S
     now[0] = FAILURE_WINDOW_S
     assert gate.wait_s("x") == 0.0
+    assert "x" not in gate._failures  # a client is forgotten once its failures expire
 
 
 def test_changing_the_password_logs_sessions_out(desk: Desk, admin: TestClient) -> None:
@@ -300,3 +303,27 @@ def test_the_session_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
     assert settings.web_secret_path.stat().st_mode & 0o777 == 0o600
     given = load_settings(_env_file=None, newsdesk_data_dir=tmp_path, web_secret_key="set")
     assert secret_key(given) == "set"
+
+
+def test_the_secure_cookie_setting_keeps_the_session_to_https(desk: Desk) -> None:
+    settings, log, wiring = desk
+    app = build_app(wiring=wiring, log=log, password=PASSWORD, secret_key="k", secure_cookie=True)
+    assert "secure" in TestClient(app).get("/login").headers["set-cookie"].lower()
+
+
+def test_a_quote_is_found_where_it_moved_or_not_at_all() -> None:
+    text = "Intro. The quoted sentence. Outro."
+    assert locate(text, "The quoted sentence.", 7, 27) == Span(7, 27)
+    assert locate("New intro here. " + text, "The quoted sentence.", 7, 27) == Span(23, 43)
+    assert locate("Rewritten entirely.", "The quoted sentence.", 7, 27) is None
+    marked = in_context("x" * 500 + " <b>quote</b> " + "y" * 500, Span(501, 513), context=10)
+    assert marked == '…xxxxxxxxx <mark id="quoted">&lt;b&gt;quote&lt;/b&gt;</mark> yyyyyyyyy…'
+
+
+def test_charts_break_lines_at_missing_days_and_escape_labels() -> None:
+    chart = line_chart(["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"],
+                       {"p<50>": [10.0, None, 30.0, 40.0]}, title="t & u", unit="ms")  # fmt: skip
+    assert chart.count("<circle") == 1 and chart.count("<polyline") == 1  # day 1 alone
+    assert "p&lt;50&gt;" in chart and "<title>t &amp; u</title>" in chart
+    bars = bar_chart(["2025-01-01", "2025-01-02"], [3, 0], title="q")
+    assert bars.count("<rect") == 2 and "2025-01-01: 3</title>" in bars

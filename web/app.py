@@ -112,7 +112,9 @@ ROUTES = [
 ]
 
 
-def build_app(*, wiring: Wiring, log: AnswerLog, password: str, secret_key: str) -> Starlette:
+def build_app(
+    *, wiring: Wiring, log: AnswerLog, password: str, secret_key: str, secure_cookie: bool = False
+) -> Starlette:
     """The desk over `log` and the store of `wiring`, for one admin `password`."""
     gate = Gate(password=password, key=secret_key)
     app = Starlette(
@@ -125,6 +127,7 @@ def build_app(*, wiring: Wiring, log: AnswerLog, password: str, secret_key: str)
                 session_cookie=SESSION_COOKIE,
                 max_age=SESSION_DAYS * 24 * 3600,
                 same_site="lax",
+                https_only=secure_cookie,
             ),
             Middleware(RequireLogin, gate=gate),
         ],

@@ -90,9 +90,13 @@ class Gate:
 
     def wait_s(self, client: str) -> float:
         """0 if `client` may try a password now, else the seconds until it may."""
-        failures = self._failures[client]
+        failures = self._failures.get(client)
+        if failures is None:
+            return 0.0
         while failures and self._clock() - failures[0] >= FAILURE_WINDOW_S:
             failures.popleft()
+        if not failures:
+            del self._failures[client]  # forgotten, so many clients never pile up here
         if len(failures) < MAX_FAILURES:
             return 0.0
         return FAILURE_WINDOW_S - (self._clock() - failures[0])
