@@ -163,9 +163,14 @@ def m007_review_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX exchanges_declined ON exchanges (declined)")
     db.execute("CREATE INDEX exchanges_chat_type ON exchanges (chat_type)")
     db.execute("CREATE INDEX feedback_value ON feedback (value)")
-    # stats per day read only this index, never the rows with their long answer texts
+    # stats per day: counts grouped in index order, and a latency percentile of a day is one
+    # seek into the day's latencies in order, never a read of 100,000 rows
     db.execute(
-        "CREATE INDEX exchanges_day_stats ON exchanges (created_at, declined, total_ms, error)"
+        "CREATE INDEX exchanges_day ON exchanges (substr(created_at, 1, 10), declined, error)"
+    )
+    db.execute(
+        "CREATE INDEX exchanges_day_latency ON exchanges (substr(created_at, 1, 10), total_ms)"
+        " WHERE total_ms IS NOT NULL AND error IS NULL"
     )
 
 
