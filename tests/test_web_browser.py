@@ -114,7 +114,8 @@ def wait_until_serving(url: str, server: subprocess.Popen[str]) -> None:
 @pytest.fixture(scope="module")
 def desk(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     data = tmp_path_factory.mktemp("web") / "data"
-    shutil.copytree(sample_settings.data_dir, data)
+    # the store only: whatever other tests logged there stays out of this desk's answer log
+    shutil.copytree(sample_settings.data_dir, data, ignore=shutil.ignore_patterns("answers.*"))
     settings = load_settings(_env_file=None, newsdesk_data_dir=data, answer_mode="extractive")
     questions = answered_log(settings)
     port = free_port()
