@@ -182,8 +182,9 @@ def m008_exchange_note(db: sqlite3.Connection) -> None:
 
 @migration
 def m009_fts_standalone_question(db: sqlite3.Connection) -> None:
-    # a follow-up ("and in Mexico?") is found by its topic too: the question as it was read.
-    # One transaction (sqlite3 opens none for DDL by itself), so a kill leaves the old index
+    # a follow-up ("and in Mexico?") is found by its topic too: the question as it was read;
+    # and by any form of a word. One transaction (sqlite3 opens none for DDL by itself), so
+    # a kill leaves the old index
     if not db.in_transaction:
         db.execute("BEGIN")
     columns = "question, standalone_question, answer"
@@ -194,8 +195,9 @@ def m009_fts_standalone_question(db: sqlite3.Connection) -> None:
         "DROP TRIGGER exchanges_ad",
         "DROP TRIGGER exchanges_au",
         "DROP TABLE exchanges_fts",
+        # Porter stems, so "strike" also finds "strikes" and "striking"
         f"CREATE VIRTUAL TABLE exchanges_fts USING fts5({columns},"
-        " content='exchanges', content_rowid='id')",
+        " content='exchanges', content_rowid='id', tokenize='porter unicode61')",
         f"CREATE TRIGGER exchanges_ai AFTER INSERT ON exchanges BEGIN"
         f" INSERT INTO exchanges_fts (rowid, {columns}) VALUES ({new}); END",
         f"CREATE TRIGGER exchanges_ad AFTER DELETE ON exchanges BEGIN"

@@ -135,6 +135,7 @@ def test_a_follow_up_is_found_by_the_question_it_was_read_as(tmp_path: Path) -> 
     found = lambda text: [r["question"] for r in list_exchanges(log, LogFilter(text=text))]  # noqa: E731
     assert found("border") == ["and then?", "and in mexico?"]
     assert found("mexico") == ["and in mexico?"]
+    assert found("troop") == ["and then?", "and in mexico?"]  # any form of a word: "troops"
 
 
 def seeded_log(path: Path) -> AnswerLog:
