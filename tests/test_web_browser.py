@@ -98,17 +98,17 @@ def answered_log(settings: Settings) -> dict[str, int]:
     return ids
 
 
-def wait_until_serving(url: str, server: subprocess.Popen[str]) -> None:
+def wait_until_serving(url: str, server: subprocess.Popen[str], output: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"newsdesk web exited: {server.stdout and server.stdout.read()}")
+            raise AssertionError(f"newsdesk web exited: {output.read_text()}")
         try:
             with urllib.request.urlopen(url + "/login", timeout=2):
                 return
         except OSError:
             time.sleep(0.2)
-    raise AssertionError("newsdesk web did not start in 60 s")
+    raise AssertionError(f"newsdesk web did not start in 60 s: {output.read_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -121,17 +121,19 @@ def desk(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory) ->
     port = free_port()
     env = {**os.environ, "NEWSDESK_DATA_DIR": str(data), "WEB_ADMIN_PASSWORD": PASSWORD,
            "PYTHONPATH": str(ROOT), "ANSWER_MODE": "extractive"}  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import main; main()", "web", "--port", str(port)],
-        cwd=data.parent,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    output = data.parent / "web.log"  # a file, not a pipe nobody reads that could fill up
+    with output.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from cli.main import main; main()", "web", "--port", str(port)],
+            cwd=data.parent,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(url, server)
+        wait_until_serving(url, server, output)
         yield Desk(url=url, settings=settings, questions=questions)
     finally:
         server.terminate()
