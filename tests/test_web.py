@@ -289,6 +289,20 @@ def test_articles_search_filter_and_one_article(admin: TestClient) -> None:
     )
 
 
+def test_an_article_whose_id_has_slashes_and_spaces(desk: Desk, admin: TestClient) -> None:
+    odd = Article(id="cnn/2023/05 a?b#c", title="An odd id", text="Some text.", source="CNN")
+    desk[2].catalog.commit_article(odd, [Chunk(id="odd:0", article_id=odd.id, index=0, start=0,
+                                               end=10, text="Some text.")])  # fmt: skip
+    listed = admin.get("/articles?q=odd").text
+    link = re.search(r'<a href="(/articles/[^"]+)">An odd id</a>', listed)
+    assert link and link.group(1) == "/articles/cnn/2023/05%20a%3Fb%23c"
+    assert "An odd id" in admin.get(link.group(1)).text
+    token = token_of(admin, link.group(1) + "/delete")
+    assert admin.post(link.group(1) + "/delete", data={"csrf_token": token}).status_code == 200
+    with pytest.raises(ArticleNotFoundError):
+        desk[2].catalog.get_article(odd.id)
+
+
 def test_web_refuses_to_start_without_a_password(tmp_path: Path) -> None:
     env = {"NEWSDESK_DATA_DIR": str(tmp_path), "WEB_ADMIN_PASSWORD": ""}
     result = CliRunner().invoke(cli, ["web"], env=env)

@@ -105,9 +105,10 @@ ROUTES = [
     Route("/stats", overview.stats_page),
     Route("/gaps", overview.gaps_page),
     Route("/articles", articles.articles_page),
-    Route("/articles/{article_id}", articles.article_page),
-    Route("/articles/{article_id}/delete", articles.confirm_delete_page, methods=["GET"]),
-    Route("/articles/{article_id}/delete", articles.delete_article, methods=["POST"]),
+    # ids given in JSON dumps are kept as they are, "/" included: `path` takes them whole
+    Route("/articles/{article_id:path}/delete", articles.confirm_delete_page, methods=["GET"]),
+    Route("/articles/{article_id:path}/delete", articles.delete_article, methods=["POST"]),
+    Route("/articles/{article_id:path}", articles.article_page),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
 
