@@ -59,7 +59,7 @@ def chromium_path() -> Path:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update"], check=True, env=env, capture_output=True)
     subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver"],
+        ["apt-get", "install", "-y", "chromium", "chromium-driver"],
         check=True,
         env=env,
         capture_output=True,
