@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench-ingest bench-eval bench-startup clean
+.PHONY: demo test install lint bench-ingest bench-eval bench-startup bench-web screenshots clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot ingest index cli
+	$(BIN)/mypy bot ingest index cli web
 
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py
@@ -36,6 +36,13 @@ bench-eval: $(STAMP)
 
 bench-startup: $(STAMP)
 	$(BIN)/python bench/startup.py --runs 10
+
+bench-web: $(STAMP)
+	$(BIN)/python bench/web.py
+
+# the web desk's pages as PNGs in docs/web/ (needs /usr/bin/chromium)
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) data

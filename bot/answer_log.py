@@ -239,12 +239,13 @@ class AnswerLog:
             total,
             exchange.error,
             key,
+            answer.note if answer else None,
         )
         cursor = db.execute(
             "INSERT OR IGNORE INTO exchanges (created_at, chat_id, chat_type, user_id,"
             " user_name, question, standalone_question, answer, declined, mode, model,"
-            " retrieve_ms, compose_ms, total_ms, error, spool_key)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " retrieve_ms, compose_ms, total_ms, error, spool_key, note)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             row,
         )
         if not cursor.rowcount:  # replayed before: already written under this key

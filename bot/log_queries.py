@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 from bot.answer_log import AnswerLog
@@ -26,8 +26,13 @@ class LogFilter:
     limit: int = 20
     text: str | None = None
     since: date | None = None
+    until: date | None = None  # the last day included
     declined: bool = False
-    feedback: str | None = None  # "up" or "down"
+    feedback: str | None = None  # "up", "down", or "none" (no feedback at all)
+    chat_id: int | None = None
+    medium: str | None = None  # "terminal" or "telegram"
+    before_id: int | None = None  # a page: only exchanges older than this one
+    after_id: int | None = None  # a page: only exchanges newer than this one
 
 
 def fts_query(text: str) -> str:
@@ -36,30 +41,63 @@ def fts_query(text: str) -> str:
 
 
 def list_exchanges(log: AnswerLog, where: LogFilter) -> list[dict[str, Any]]:
-    """The newest exchanges matching `where`, newest first."""
+    """The newest exchanges matching `where`, newest first (from `after_id` up, if given)."""
     clauses, params = _filter_clauses(where)
-    sql = _SUMMARY + (" WHERE " + " AND ".join(clauses) if clauses else "")
-    sql += " ORDER BY e.id DESC LIMIT ?"
+    # a page after `after_id` is the oldest `limit` rows above it, shown newest first
+    order = "ASC" if where.after_id is not None and where.before_id is None else "DESC"
+    # the page's ids first, from the indexes alone; only its rows get the per-row counts
+    page = f"SELECT e.id FROM exchanges e{_where(clauses)} ORDER BY e.id {order} LIMIT ?"
+    sql = f"{_SUMMARY} WHERE e.id IN ({page}) ORDER BY e.id DESC"
     with log.connection() as db:
         return [dict(row) for row in db.execute(sql, [*params, where.limit])]
+
+
+def count_exchanges(log: AnswerLog, where: LogFilter) -> int:
+    """How many exchanges match `where`, ignoring its page (`limit`, `before_id`, `after_id`)."""
+    unpaged = replace(where, before_id=None, after_id=None)
+    clauses, params = _filter_clauses(unpaged)
+    sql = "SELECT count(*) FROM exchanges e" + _where(clauses)
+    with log.connection() as db:
+        return int(db.execute(sql, params).fetchone()[0])
+
+
+def _where(clauses: list[str]) -> str:
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
 
 
 def _filter_clauses(where: LogFilter) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+
+    def narrow(clause: str, *values: Any) -> None:
+        clauses.append(clause)
+        params.extend(values)
+
     if where.text and where.text.split():
-        clauses.append("e.id IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)")
-        params.append(fts_query(where.text))
-    if where.since:
-        clauses.append("e.created_at >= ?")
-        params.append(where.since.isoformat())
-    if where.declined:
-        clauses.append("e.declined = 1")
-    if where.feedback:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM feedback f WHERE f.exchange_id = e.id AND f.value = ?)"
+        narrow(
+            "e.id IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)",
+            fts_query(where.text),
         )
-        params.append(where.feedback)
+    if where.since:
+        narrow("e.created_at >= ?", where.since.isoformat())
+    if where.until:
+        narrow("e.created_at < ?", (where.until + timedelta(days=1)).isoformat())
+    if where.declined:
+        narrow("e.declined = 1")
+    if where.feedback in ("up", "down"):
+        narrow("e.id IN (SELECT exchange_id FROM feedback WHERE value = ?)", where.feedback)
+    elif where.feedback == "none":
+        narrow("e.id NOT IN (SELECT exchange_id FROM feedback)")
+    if where.chat_id is not None:
+        narrow("e.chat_id = ?", where.chat_id)
+    if where.medium == "terminal":
+        narrow("e.chat_type = 'terminal'")
+    elif where.medium == "telegram":
+        narrow("e.chat_type IS NOT 'terminal'")
+    if where.before_id is not None:
+        narrow("e.id < ?", where.before_id)
+    if where.after_id is not None:
+        narrow("e.id > ?", where.after_id)
     return clauses, params
 
 

@@ -15,12 +15,11 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.split import MESSAGE_LIMIT, pack, split_text, utf16_len
-from index.display import cap, neutralise, one_line
+from index.display import cap, linkable, neutralise, one_line
 from index.models import Answer, Citation
 
 TITLE_CHARS = 150
 OUTLET_CHARS = 100
-URL_CHARS = 1000  # longer "URLs" are not linked: no real article address is that long
 QUOTE_CHARS = 3000
 NOTE_CHARS = 500
 CALLBACK_LIMIT = 200
@@ -34,11 +33,9 @@ def esc(text: object) -> str:
 
 def link(url: str, label: str) -> str:
     """A link if `url` is http(s) and of sane length, else the escaped label (or url)."""
-    url = neutralise(url).strip()
+    target = linkable(url)
     label = one_line(label, TITLE_CHARS) or one_line(url, TITLE_CHARS)
-    if re.match(r"https?://", url) and len(url) <= URL_CHARS and not re.search(r"\s", url):
-        return f'<a href="{esc(url)}">{esc(label)}</a>'
-    return esc(label)
+    return f'<a href="{esc(target)}">{esc(label)}</a>' if target else esc(label)
 
 
 def _details(citation: Citation, sep: str) -> str:

@@ -79,10 +79,9 @@ def delete_articles(wiring: Wiring, article_ids: tuple[str, ...]) -> None:
     Example:  newsdesk articles delete 043b18e127f4e243 9f2c0a77d1e4b6a5
     """
     wiring.require_articles()
+    wiring.delete_articles(list(article_ids))
     for article_id in article_ids:
-        wiring.store.delete_article(article_id)
         click.echo(f"deleted {article_id}")
-    wiring.keyword.refresh(wiring.catalog)
 
 
 @articles.command("reindex")

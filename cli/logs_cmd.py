@@ -36,6 +36,7 @@ EXPORT_COLUMNS = [
     "compose_ms",
     "total_ms",
     "error",
+    "note",
     "up",
     "down",
     "n_citations",

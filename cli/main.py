@@ -36,6 +36,10 @@ COMMANDS = {
     "logs": LazyCommand(
         "cli.logs_cmd:logs", "Review the answer log: every question asked in Telegram or here."
     ),
+    "web": LazyCommand(
+        "cli.web_cmd:web",
+        "Serve the admin desk in a browser: answers, passages, stats, gaps, articles.",
+    ),
     "eval": LazyCommand(
         "cli.eval_cmd:eval_command",
         "Score retrieval (Hits@k, MRR@10) and answers on a JSONL file of gold questions.",

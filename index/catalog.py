@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -45,6 +46,34 @@ CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 -- vectors of replaced or deleted versions still to remove from Chroma
 CREATE TABLE IF NOT EXISTS stale_chunks (chunk_id TEXT PRIMARY KEY);
 """
+
+
+@dataclass(frozen=True)
+class ArticleQuery:
+    """Which articles to list: words in the title, an outlet, a publication date range."""
+
+    title: str | None = None
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None  # the last day included
+
+    def clauses(self) -> tuple[list[str], list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        for word in (self.title or "").split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("title LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        if self.source:
+            clauses.append("source = ?")
+            params.append(self.source)
+        if self.since:
+            clauses.append("published >= ?")
+            params.append(self.since.isoformat())
+        if self.until:
+            clauses.append("published <= ?")
+            params.append(self.until.isoformat())
+        return clauses, params
 
 
 class Catalog:
@@ -193,6 +222,40 @@ class Catalog:
         params += [limit, offset]
         with self._lock:
             return list(self._db.execute(query, params).fetchall())
+
+    def find_articles(
+        self, where: ArticleQuery, *, limit: int = 50, offset: int = 0
+    ) -> tuple[list[sqlite3.Row], int]:
+        """A page of the articles matching `where`, newest first, and how many match."""
+        clauses, params = where.clauses()
+        condition = " WHERE " + " AND ".join(clauses) if clauses else ""
+        with self._lock:
+            total = self._db.execute(f"SELECT count(*) FROM articles{condition}", params)
+            rows = self._db.execute(
+                "SELECT id, title, source, published, url, chunk_count, ingested_at FROM articles"
+                f"{condition} ORDER BY published DESC, id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            return list(rows.fetchall()), int(total.fetchone()[0])
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Every outlet with how many articles it has, most first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, count(*) AS n FROM articles GROUP BY source ORDER BY n DESC, source"
+            )
+            return [(row[0], row[1]) for row in rows]
+
+    def chunks_of(self, article_id: str) -> list[sqlite3.Row]:
+        """An article's chunks in order, with their offsets into its text."""
+        with self._lock:
+            return list(
+                self._db.execute(
+                    "SELECT id, idx, start, end, text FROM chunks WHERE article_id = ?"
+                    " ORDER BY idx",
+                    (article_id,),
+                ).fetchall()
+            )
 
     def count(self) -> tuple[int, int]:
         """(articles, chunks) stored."""

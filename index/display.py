@@ -16,6 +16,7 @@ import re
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+URL_CHARS = 1000  # longer "URLs" are not linked: no real article address is that long
 _OPENING_QUOTES = ("“", '"', "„", "«", "‘", "'")
 ELLIPSIS = "…"
 
@@ -43,3 +44,11 @@ def quoted(text: str) -> str:
     if text.startswith(_OPENING_QUOTES):
         return text
     return f"“{text}”"
+
+
+def linkable(url: object) -> str | None:
+    """`url` if it is safe to link (http(s), no whitespace, of sane length), else None."""
+    text = neutralise(url).strip()
+    if re.match(r"https?://", text) and len(text) <= URL_CHARS and not re.search(r"\s", text):
+        return text
+    return None

@@ -90,6 +90,15 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=10, ge=1)
     history_turns: int = Field(default=6, ge=0, le=50)
 
+    # the web admin desk (`newsdesk web`)
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    web_admin_password: SecretStr | None = None
+    # signs the session cookie; unset: a random key kept in the data dir (web_secret.key)
+    web_secret_key: SecretStr | None = None
+    # the session cookie only over HTTPS (set when a TLS proxy is in front)
+    web_secure_cookie: bool = False
+
     # logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
@@ -127,6 +136,8 @@ class Settings(BaseSettings):
         "telegram_bot_token",
         "telegram_webhook_url",
         "telegram_webhook_secret",
+        "web_admin_password",
+        "web_secret_key",
         mode="before",
     )
     @classmethod
@@ -156,6 +167,10 @@ class Settings(BaseSettings):
     @property
     def feed_state_path(self) -> Path:
         return self.data_dir / "feeds.json"
+
+    @property
+    def web_secret_path(self) -> Path:
+        return self.data_dir / "web_secret.key"
 
 
 def load_settings(**overrides: object) -> Settings:

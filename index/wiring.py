@@ -120,6 +120,17 @@ class Wiring:
             settings=self.settings,
         )
 
+    def delete_articles(self, article_ids: list[str]) -> None:
+        """Delete articles: their catalog rows and chunks, vectors and keyword entries.
+
+        `ArticleNotFoundError` for an id that is not stored (those before it are deleted).
+        """
+        try:
+            for article_id in article_ids:
+                self.store.delete_article(article_id)
+        finally:
+            self.keyword.refresh(self.catalog)
+
     def require_articles(self) -> None:
         """Raise `EmptyStoreError` when nothing is stored yet (without creating a store)."""
         path = self.settings.catalog_path

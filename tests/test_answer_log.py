@@ -10,7 +10,14 @@ import pytest
 
 from bot.answer_log import AnswerLog, Exchange
 from bot.errors import AnswerLogError
-from bot.log_queries import LogFilter, iter_export, list_exchanges, show_exchange, stats
+from bot.log_queries import (
+    LogFilter,
+    count_exchanges,
+    iter_export,
+    list_exchanges,
+    show_exchange,
+    stats,
+)
 from bot.memory import ConversationMemory
 from bot.migrations import MIGRATIONS, migrate
 from index.models import Answer, Timings, Turn
@@ -36,6 +43,7 @@ EXPECTED_COLUMNS = {
         "total_ms",
         "error",
         "spool_key",
+        "note",
     ],
     "citations": [
         "exchange_id",
@@ -52,7 +60,7 @@ EXPECTED_COLUMNS = {
         "score",
     ],
     "feedback": ["exchange_id", "user_id", "user_name", "value", "created_at"],
-    "exchanges_fts": ["question", "answer"],
+    "exchanges_fts": ["question", "standalone_question", "answer"],
     "conversation_turns": [
         "id",
         "chat_id",
@@ -88,6 +96,9 @@ def test_fresh_database_migrates_to_exactly_the_expected_schema(tmp_path: Path) 
             "m004_exchanges_fts",
             "m005_conversation_turns",
             "m006_exchange_spool_key",
+            "m007_review_indexes",
+            "m008_exchange_note",
+            "m009_fts_standalone_question",
         ]
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrate(db) == []  # reopening applies nothing twice
@@ -101,6 +112,30 @@ def test_migrate_applies_only_new_migrations(tmp_path: Path) -> None:
     db.execute("INSERT INTO _migrations VALUES ('m001_exchanges', 'then')")
     db.commit()
     assert migrate(db) == [m.__name__ for m in MIGRATIONS[1:]]
+
+
+def test_a_follow_up_is_found_by_the_question_it_was_read_as(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)  # a log written before the standalone question was indexed
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for func in MIGRATIONS[:8]:
+        func(db)
+        db.execute("INSERT INTO _migrations VALUES (?, 'then')", (func.__name__,))
+    db.execute(
+        "INSERT INTO exchanges (created_at, question, standalone_question, answer)"
+        " VALUES ('2025-01-01 10:00:00', 'and in mexico?', 'what did mexico do at the border?',"
+        " 'It sent 10,000 troops [1].')"
+    )
+    db.commit()
+    db.close()
+    log = AnswerLog(path)
+    log.record(Exchange(1, "private", 1, "a", "and then?", answer=Answer(
+        question="and then?", standalone_question="what did the border troops do then?", text="x"
+    )))  # fmt: skip
+    found = lambda text: [r["question"] for r in list_exchanges(log, LogFilter(text=text))]  # noqa: E731
+    assert found("border") == ["and then?", "and in mexico?"]
+    assert found("mexico") == ["and in mexico?"]
+    assert found("troop") == ["and then?", "and in mexico?"]  # any form of a word: "troops"
 
 
 def seeded_log(path: Path) -> AnswerLog:
@@ -188,6 +223,29 @@ def test_list_filters_and_full_text_search(tmp_path: Path) -> None:
     assert ids(declined=True) == [4, 2]
     assert ids(feedback="down") == [3]
     assert ids(feedback="up") == [1]
+
+
+def test_review_filters_pages_and_counts(tmp_path: Path) -> None:
+    log = seeded_log(tmp_path / "log.sqlite3")
+    log.record(Exchange(0, "terminal", None, "ed", "bike lanes in the terminal?"))
+    ids = lambda **kw: [r["id"] for r in list_exchanges(log, LogFilter(**kw))]  # noqa: E731
+    assert ids(until=date(2024, 5, 2)) == [3, 2, 1]
+    assert ids(since=date(2024, 5, 2), until=date(2024, 5, 2)) == [3, 2]
+    assert ids(feedback="none") == [6, 5, 4, 2]
+    assert ids(chat_id=-5) == [4, 3]
+    assert ids(medium="terminal") == [6]
+    assert ids(medium="telegram") == [5, 4, 3, 2, 1]
+    assert ids(limit=2, before_id=5) == [4, 3]
+    assert ids(limit=2, after_id=2) == [4, 3]  # the page just above id 2, newest first
+    assert count_exchanges(log, LogFilter(text="bike", limit=1, before_id=2)) == 3
+    assert count_exchanges(log, LogFilter(declined=True, medium="telegram")) == 2
+
+
+def test_the_answer_note_is_kept(tmp_path: Path) -> None:
+    log = AnswerLog(tmp_path / "log.sqlite3")
+    noted = Answer(question="q", standalone_question="q", text="t", note="the model timed out")
+    exchange_id = log.record(Exchange(1, "private", 1, "a", "q", answer=noted))
+    assert show_exchange(log, int(exchange_id))["note"] == "the model timed out"
 
 
 def test_stats_on_a_seeded_log(tmp_path: Path) -> None:

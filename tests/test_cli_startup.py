@@ -17,7 +17,17 @@ from cli.main import COMMANDS, cli
 from tests.conftest import SAMPLES
 
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
-HEAVY = ("llama_index", "chromadb", "openvino", "onnxruntime", "bm25s", "trafilatura", "telegram")
+HEAVY = (
+    "llama_index",
+    "chromadb",
+    "openvino",
+    "onnxruntime",
+    "bm25s",
+    "trafilatura",
+    "telegram",
+    "starlette",
+    "uvicorn",
+)
 
 
 def loaded_after(code: str, tmp_path: Path, **env: str) -> dict[str, object]:
@@ -51,7 +61,14 @@ def run_cli(args: list[str]) -> str:
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["ask", "--help"], ["ingest", "-h"], ["serve", "--help"], ["logs", "list", "-h"]],
+    [
+        ["--help"],
+        ["ask", "--help"],
+        ["ingest", "-h"],
+        ["serve", "--help"],
+        ["logs", "list", "-h"],
+        ["web", "--help"],
+    ],
 )
 def test_help_imports_no_heavy_library(args: list[str], tmp_path: Path) -> None:
     found = loaded_after(run_cli(args), tmp_path)

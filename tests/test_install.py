@@ -10,7 +10,7 @@ from importlib.metadata import packages_distributions
 
 from tests.conftest import ROOT
 
-OWN = ("bot", "ingest", "index", "cli")
+OWN = ("bot", "ingest", "index", "cli", "web")
 
 
 def declared() -> set[str]:
