@@ -92,7 +92,7 @@ class SupportChecker:
         cosines: list[float] | None,
     ) -> Support:
         wanted = weighted_terms(sentence)
-        found = terms(passage.text) | terms(passage.title)
+        found = terms(passage.text) | terms(passage.title) | _date_terms(passage)
         total = sum(wanted.values())
         wording = sum(w for t, w in wanted.items() if t in found) / total if total else 0.0
         missing = _lacking(sentence, passage)
@@ -125,13 +125,19 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans + pairs
 
 
+def _date_terms(passage: Passage) -> set[str]:
+    """The passage's publication date in words: "As of 12 February 2025, …" cites it."""
+    day = passage.published
+    return terms(f"{day.day} {day:%B %Y}") if day else set()
+
+
 def _lacking(sentence: str, passage: Passage) -> tuple[str, ...]:
     """The sentence's names, numbers and very rare words that the passage lacks.
 
     A name or number may be in the passage in another form ("Mexican" for "Mexico", 13.5
     for 13); the less specific words only count towards the wording share.
     """
-    found = set(article_terms(passage.text) | article_terms(passage.title))
+    found = set(article_terms(passage.text) | article_terms(passage.title)) | _date_terms(passage)
     lower = passage.text.lower()
     out = []
     for word in specific_words(sentence):

@@ -116,7 +116,9 @@ class Wiring:
                 article_text=article_text(self.catalog),
                 similarity=sentence_similarity(retriever.embed_model) if semantic else None,
             ),
-            llm_answerer=build_llm_answerer(self.settings),
+            llm_answerer=build_llm_answerer(
+                self.settings, similarity=sentence_similarity(retriever.embed_model)
+            ),
             settings=self.settings,
         )
 
@@ -187,15 +189,27 @@ def sentence_similarity(embed_model: EmbedModel) -> Callable[[str, list[str]], l
     return similarity
 
 
-def build_llm_answerer(settings: Settings) -> LLMAnswerer | None:
-    """The LLM answerer `ANSWER_MODE` asks for; None in the (default) extractive mode."""
+def build_llm_answerer(
+    settings: Settings, *, similarity: Callable[[str, list[str]], list[float]] | None = None
+) -> LLMAnswerer | None:
+    """The LLM answerer `ANSWER_MODE` asks for; None in the (default) extractive mode.
+
+    Its sentences are checked against their sources by wording and, given `similarity`
+    (the store's embedding model), by meaning.
+    """
     if settings.answer_mode == "extractive":
         return None
-    from index.llm_answer import LLMAnswerer, build_llm
+    from index.claims import ClaimChecker
+    from index.llm_answer import LLMAnswerer, build_llm, model_name
+    from index.support import SupportChecker
 
-    return LLMAnswerer(
-        llm=build_llm(settings), model_name=settings.llm_model, timeout_s=settings.llm_timeout_s
+    checker = ClaimChecker(
+        support=SupportChecker(similarity=similarity), unsupported=settings.llm_unsupported
     )
+    return LLMAnswerer(
+        llm=build_llm(settings), model_name=model_name(settings),
+        timeout_s=settings.llm_timeout_s, claims=checker,
+    )  # fmt: skip
 
 
 def open_store(settings: Settings) -> ArticleStore:
