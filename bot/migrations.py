@@ -154,3 +154,11 @@ def m006_exchange_spool_key(db: sqlite3.Connection) -> None:
     # an exchange replayed from the spool is written once, however often the replay runs
     db.execute("ALTER TABLE exchanges ADD COLUMN spool_key TEXT")
     db.execute("CREATE UNIQUE INDEX exchanges_spool_key ON exchanges (spool_key)")
+
+
+@migration
+def m007_exchange_checks(db: sqlite3.Connection) -> None:
+    # what the answer told the reader about itself, and what checking a generated answer's
+    # sentences against their sources did (JSON list of index.models.ClaimCheck)
+    db.execute("ALTER TABLE exchanges ADD COLUMN note TEXT")
+    db.execute("ALTER TABLE exchanges ADD COLUMN claim_checks TEXT")
