@@ -51,6 +51,7 @@ class FakeOpenAI:
         self.replies: deque[Reply] = deque()
         self.history: list[dict[str, Any]] = []
         self.delay_s = 0.0
+        self.stream_pause_s = 0.0  # between the pieces of a streamed reply that sets none
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -81,7 +82,7 @@ class FakeOpenAI:
         if isinstance(reply, Streamed):
             return reply
         text = reply if isinstance(reply, str) else reply(body)
-        return Streamed(re.findall(r"\S+\s*", text) or [text])
+        return Streamed(re.findall(r"\S+\s*", text) or [text], pause_s=self.stream_pause_s)
 
     def _reply(self, text: str, body: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -19,7 +19,7 @@ from index.service import Newsdesk
 from index.settings import Settings, load_settings
 from index.support import Similarity
 from index.wiring import build_llm_answerer, open_newsdesk, sentence_similarity
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Streamed
 from tests.test_service import AS_OF, BORDER_NOW
 
 TODAY = date(2025, 6, 1)
@@ -319,3 +319,41 @@ def test_an_answer_no_source_supports_falls_back_to_extractive(
     assert answer.text.startswith("As of 12 February 2025, roughly 5,000")
     (check,) = answer.claims  # what the model wrote, and why it was not shown
     assert check.action == "dropped" and check.given == [1] and "1995" in check.reason
+
+
+# -- streaming ------------------------------------------------------------------------------
+def test_a_streamed_answer_is_drafted_as_written_then_checked(
+    fake: FakeOpenAI, sample_settings: Settings
+) -> None:
+    reply = cite_the_source_saying("5,000 active-duty")
+    fake.enqueue([lambda body: reply(body) + " Peace talks with the cartels begin Monday [1]."])
+    drafts: list[str] = []
+    answer = llm_desk(fake, sample_settings).answer(
+        "How many troops are at the border now?", as_of=AS_OF, on_draft=drafts.append
+    )
+    assert fake.history[0]["stream"] is True
+    assert len(drafts) > 5 and all(b.startswith(a) for a, b in zip(drafts, drafts[1:]))
+    assert drafts[-1].endswith("Peace talks with the cartels begin Monday [1].")  # as written
+    assert answer.text == "As of 12 February 2025, about 5,000 active-duty troops are there [1]."
+    assert [c.action for c in answer.claims] == ["kept", "dropped"]
+
+
+def test_a_rate_limit_mid_stream_falls_back_to_extractive(
+    fake: FakeOpenAI, sample_settings: Settings
+) -> None:
+    fake.enqueue([Streamed(["About ", "5,000 ", "troops ", "are ", "there [1]."], fail_after=3)])
+    drafts: list[str] = []
+    answer = llm_desk(fake, sample_settings).answer(
+        "How many troops are at the border now?", as_of=AS_OF, on_draft=drafts.append
+    )
+    assert drafts[-1] == "About 5,000 troops "
+    assert answer.mode == "extractive" and "language model failed" in (answer.note or "")
+    assert answer.text.startswith("As of 12 February 2025, roughly 5,000")
+
+
+def test_streaming_can_be_turned_off(fake: FakeOpenAI, sample_settings: Settings) -> None:
+    fake.enqueue([cite_the_source_saying("5,000 active-duty")])
+    drafts: list[str] = []
+    desk = llm_desk(fake, sample_settings, llm_stream=False)
+    desk.answer("How many troops are at the border now?", as_of=AS_OF, on_draft=drafts.append)
+    assert not drafts and not fake.history[0].get("stream")
