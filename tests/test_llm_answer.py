@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -357,3 +358,29 @@ def test_streaming_can_be_turned_off(fake: FakeOpenAI, sample_settings: Settings
     desk = llm_desk(fake, sample_settings, llm_stream=False)
     desk.answer("How many troops are at the border now?", as_of=AS_OF, on_draft=drafts.append)
     assert not drafts and not fake.history[0].get("stream")
+
+
+def test_chat_prints_the_answer_as_written_then_the_checked_one(
+    fake: FakeOpenAI, sample_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    reply = cite_the_source_saying("5,000 active-duty")
+    fake.enqueue([lambda body: reply(body) + " The cartels will surrender on Friday [1]."])
+    monkeypatch.chdir(tmp_path)
+    env = {
+        "NEWSDESK_DATA_DIR": str(sample_settings.newsdesk_data_dir), "ANSWER_MODE": "openai-like",
+        "LLM_BASE_URL": fake.base_url, "LLM_MODEL": "scripted",
+    }  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["chat", "--no-log"], env=env, input="How many troops are at the border now?\n"
+    )
+    assert result.exit_code == 0, result.output
+    draft, _, checked = result.output.partition("Checked against the sources:")
+    assert "(writing…) As of 12 February 2025" in draft and "surrender on Friday [1]." in draft
+    assert checked.lstrip().startswith(
+        "As of 12 February 2025, about 5,000 active-duty troops are there [1]."
+    )
+    assert "surrender" not in checked and "Sources:" in checked
