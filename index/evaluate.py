@@ -23,10 +23,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from index.citation_eval import CitationCounts, as_shown, as_written
 from index.errors import ConfigError
 from index.models import Answer, Passage, Turn
 from index.retrieve import Mode, Retriever
 from index.service import Answerer
+from index.support import SupportChecker
 
 RANK_DEPTH = 10  # articles scored per question (Hits@10, MRR@10)
 PASSAGES_FOR_RANKING = 40  # enough passages to list 10 distinct articles
@@ -67,6 +69,9 @@ class TurnResult:
     in_passages: bool | None = None  # ... in the text or the whole cited passages
     gold_cited: bool | None = None
     citations: list[dict[str, Any]] = field(default_factory=list)
+    mode: str = ""  # what answered: extractive, or the LLM mode
+    written: CitationCounts = field(default_factory=CitationCounts)  # the model's sentences
+    shown: CitationCounts = field(default_factory=CitationCounts)  # the answer's sentences
 
 
 @dataclass
@@ -91,6 +96,12 @@ class Report:
     wrongly_declined: float | None = None
     unanswerable_declined: float | None = None
     follow_up_answer_in_text: float | None = None
+    # ALCE-style citation quality, judged by the support checker (index/citation_eval.py)
+    citation_precision: float | None = None  # the model's sentences, as written
+    citation_recall: float | None = None
+    shown_citation_precision: float | None = None  # the answers as the user reads them
+    shown_citation_recall: float | None = None
+    llm_answered: float | None = None  # share of LLM-mode answers the model's text survived
     notes: list[str] = field(default_factory=list)
 
 
@@ -170,7 +181,7 @@ def summarize(mode: str, results: list[TurnResult], answers_from: str) -> Report
     m = max(len(ranked), 1)
     latencies = [r.latency_ms for r in results]
     unanswerable = [r for r in results if r.kind == "unanswerable"]
-    return Report(
+    report = Report(
         mode=mode,
         questions=len(results),
         hits_at_1=sum(1 for k in ranks if k is not None and k <= 1) / m,
@@ -192,15 +203,38 @@ def summarize(mode: str, results: list[TurnResult], answers_from: str) -> Report
         unanswerable_declined=_share([r.declined for r in unanswerable]),
         follow_up_answer_in_text=_share([r.in_text for r in ranked if r.follow_up]),
     )
+    _add_citation_quality(report, results)
+    return report
+
+
+def _add_citation_quality(report: Report, results: list[TurnResult]) -> None:
+    written, shown = CitationCounts(), CitationCounts()
+    for r in results:
+        written.add(r.written)
+        shown.add(r.shown)
+    generated = [r for r in results if r.written.sentences]
+    report.citation_precision, report.citation_recall = written.precision, written.recall
+    report.shown_citation_precision = shown.precision
+    report.shown_citation_recall = shown.recall
+    if generated:
+        report.llm_answered = sum(r.mode != "extractive" for r in generated) / len(generated)
 
 
 class Evaluation:
     """Runs items against a retriever (ranking) and, unless retrieval-only, an answerer."""
 
-    def __init__(self, *, retriever: Retriever, answerer: Answerer | None, mode: Mode) -> None:
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        answerer: Answerer | None,
+        mode: Mode,
+        judge: SupportChecker | None = None,
+    ) -> None:
         self.retriever = retriever
         self.answerer = answerer
         self.mode = mode
+        self.judge = judge  # scores citations as shown; None: only the model's, as written
 
     def run(self, items: list[EvalItem]) -> tuple[Report, list[TurnResult]]:
         """The report over every turn of every item, and the per-turn results."""
@@ -244,6 +278,9 @@ class Evaluation:
             else:
                 answer = self.answerer.answer(turn.question, history=history, as_of=as_of)
                 _score_answer(result, turn, answer)
+                result.written = as_written(answer)
+                if self.judge is not None:
+                    result.shown = as_shown(answer, self.judge)
                 if i > 0:
                     found = self.retriever.search(
                         answer.standalone_question, as_of=as_of, top_k=PASSAGES_FOR_RANKING
@@ -259,6 +296,7 @@ class Evaluation:
 def _score_answer(result: TurnResult, turn: EvalTurn, answer: Answer) -> None:
     """Fill `result` with what the user saw and whether it holds the expected answer."""
     result.declined = answer.declined
+    result.mode = answer.mode
     result.latency_ms = answer.timings.total_ms
     result.answer_text = answer.text
     result.standalone = answer.standalone_question
@@ -320,5 +358,25 @@ def render(report: Report) -> str:
             f"follow-up turns {report.follow_ups}: answer in the answer text "
             f"{_fmt(report.follow_up_answer_in_text)}"
         )
+    lines += _citation_lines(report)
     lines.append(f"latency p50 {report.latency_p50_ms:.1f} ms   p95 {report.latency_p95_ms:.1f} ms")
     return "\n".join(lines + [f"note: {n}" for n in report.notes])
+
+
+def _citation_lines(report: Report) -> list[str]:
+    """Citation precision/recall lines, when there was anything to score."""
+    lines = []
+    if report.citation_recall is not None:
+        lines.append(
+            f"citations as the model wrote them: precision {_fmt(report.citation_precision)}"
+            f"   recall {_fmt(report.citation_recall)}   model's answer used "
+            f"{_fmt(report.llm_answered)} (the rest fell back to extractive)"
+        )
+    if report.shown_citation_recall is not None:
+        lines.append(
+            f"citations as shown: precision {_fmt(report.shown_citation_precision)}   "
+            f"recall {_fmt(report.shown_citation_recall)}"
+        )
+    if lines:
+        lines.append("(citation support judged by newsdesk's support checker, not an NLI model)")
+    return lines
