@@ -8,10 +8,13 @@ So each sentence is judged against every source (`index.support`), and:
 - without a marker but supported by a source: cited after the fact;
 - supported by no source: dropped, or (with `LLM_UNSUPPORTED=mark`) kept with its own
   markers and flagged "(unverified)" — a sentence with no marker of its own is dropped;
-- markers to sources that were not given are removed.
+- markers to sources that were not given are removed;
+- what is no statement (a question, "The answer is:", a caption, fewer than four words) or
+  repeats an earlier sentence is dropped.
 
 Every decision is kept as a `ClaimCheck` on the answer (and in the answer log). An answer
-left without one supported sentence is a refusal.
+left without one supported sentence is unusable (`LLMUnusableError`): the caller answers
+extractively instead.
 """
 
 from __future__ import annotations
@@ -21,12 +24,12 @@ from typing import Literal
 
 from index.citations import MARKER, CitationNumbers, make_citation, split_claims, with_markers
 from index.models import Citation, ClaimCheck, Passage
+from index.sentences import quotable
 from index.support import Support, SupportChecker
 from index.text import terms
 
 Unsupported = Literal["drop", "mark"]
 UNVERIFIED = "(unverified)"
-MIN_WORDS = 3  # fewer words are no statement ("Yes.", "HACKED."), never cited
 
 
 @dataclass
@@ -84,9 +87,10 @@ class ClaimChecker:
             sentence = MARKER.sub("", claim).strip()
             if not terms(sentence):
                 continue  # "Sure!" or a stray marker: nothing to check
-            if len(sentence.split()) < MIN_WORDS:  # "HACKED.": no statement to check or cite
+            unfit = _unfit(sentence, [c.sentence for c in out.claims])
+            if unfit:
                 out.claims.append(
-                    ClaimCheck(sentence=sentence, given=given, action="dropped", reason="too short")
+                    ClaimCheck(sentence=sentence, given=given, action="dropped", reason=unfit)
                 )
                 continue
             check, cite = self._decide(sentence, given, sources)
@@ -132,6 +136,20 @@ class ClaimChecker:
             return check, {n: judged[n] for n in valid}
         check.action = "dropped"
         return check, {}
+
+
+def _unfit(sentence: str, before: list[str]) -> str:
+    """Why `sentence` is not a statement to check ("" if it is one).
+
+    What the extractive composer would never quote is no claim either: fewer than four
+    words ("HACKED."), a question, a lead-in ending in a colon ("The answer is:"), a list
+    item or caption; and a small model's repeated sentence is said once.
+    """
+    if not quotable(sentence):
+        return "not a statement"
+    if " ".join(sentence.lower().split()) in {" ".join(s.lower().split()) for s in before}:
+        return "repeats an earlier sentence"
+    return ""
 
 
 def _cite(

@@ -106,8 +106,13 @@ def test_prompt_numbers_sources_as_data_with_title_outlet_and_date(
 
 
 def test_citations_to_sources_not_given_are_removed(compose: Callable[..., Composition]) -> None:
-    result = compose("About 5,000 troops are at the border [1][7]. Mexico sends 10,000 [2].")
-    assert result.text == "About 5,000 troops are at the border [1]. Mexico sends 10,000 [2]."
+    result = compose(
+        "About 5,000 troops are at the border [1][7]. Mexico is sending 10,000 troops [2]."
+    )
+    assert (
+        result.text
+        == "About 5,000 troops are at the border [1]. Mexico is sending 10,000 troops [2]."
+    )
     assert [c.article_id for c in result.citations] == ["a1", "a2"]
     assert "[7]" in (result.note or "")
 
