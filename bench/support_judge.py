@@ -2,10 +2,12 @@
 
 Usage: python bench/support_judge.py [--mistakes]
 
-Two files of (sentence, passage, supported?) pairs over the sample articles, written by hand:
-tests/fixtures/support_pairs.jsonl (used while the checker's rules were written) and
-support_pairs_heldout.jsonl (written afterwards, never tuned on). Each is judged by wording
-alone and by wording and meaning (the default embedding model).
+Files of (sentence, passage, supported?) pairs labelled by hand: tests/fixtures/
+support_pairs.jsonl (sentences written over the sample articles while the checker's rules
+were written), support_pairs_heldout.jsonl (written afterwards, never tuned on), and
+support_pairs_smollm2.jsonl (every sentence SmolLM2-135M got past the checker in a
+bench/llm.py run, against the passage it was cited to; the wording floor was set on it).
+Each is judged by wording alone and by wording and meaning (the default embedding model).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from index.wiring import sentence_similarity  # noqa: E402
 FILES = {
     "development": ROOT / "tests" / "fixtures" / "support_pairs.jsonl",
     "held-out": ROOT / "tests" / "fixtures" / "support_pairs_heldout.jsonl",
+    "SmolLM2's sentences": ROOT / "tests" / "fixtures" / "support_pairs_smollm2.jsonl",
 }
 
 

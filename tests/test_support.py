@@ -30,7 +30,10 @@ def checker(embed_model: OnnxMiniLMEmbedding) -> SupportChecker:
 @pytest.mark.parametrize(
     ("sentence", "supported"),
     [
-        ("About 5,000 soldiers are now stationed at the border with Mexico.", True),
+        ("About 5,000 troops are now deployed at the border with Mexico.", True),
+        # a looser paraphrase falls short: the price of requiring three quarters of the
+        # sentence's words (which keeps a small model's half-invented sentences out)
+        ("About 5,000 soldiers are now stationed at the border with Mexico.", False),
         ("About 7,000 troops are deployed along the border.", False),  # a number not there
         ("The troops were sent by President Lincoln.", False),  # a name not there
         ("The troops make arrests at the border.", False),  # the passage says they do not
@@ -49,8 +52,16 @@ def test_the_missing_words_are_named(checker: SupportChecker) -> None:
     assert set(support.missing) == {"Guillot", "9,000"}
 
 
-@pytest.mark.parametrize("name", ["support_pairs.jsonl", "support_pairs_heldout.jsonl"])
-def test_agrees_with_hand_labels(checker: SupportChecker, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "precision", "recall"),
+    [  # measured: 0.92/0.90, 0.88/0.88 and 1.00/0.75 (docs/benchmarks.md)
+        ("support_pairs.jsonl", 0.85, 0.85),
+        ("support_pairs_heldout.jsonl", 0.8, 0.8),
+        ("support_pairs_smollm2.jsonl", 0.75, 0.5),  # 12 sentences a real model wrote
+    ],
+)
+def test_agrees_with_hand_labels(
+    checker: SupportChecker, name: str, precision: float, recall: float
+) -> None:
     report = judge(checker, labelled_pairs(FIXTURES / name))
-    # measured 0.92/0.92 (development) and 0.84/0.94 (held-out); docs/benchmarks.md
-    assert report.precision >= 0.8 and report.recall >= 0.85, report.mistakes
+    assert report.precision >= precision and report.recall >= recall, report.mistakes
