@@ -6,11 +6,12 @@ thing. Two signals, both cheap and offline:
 - **wording**: every specific word of the sentence (names, places, numbers, rare words, as
   `index.grounding` reads a question's subject) must be in the passage, and three quarters
   of its content words (names and numbers counting double, as the extractive composer
-  weighs a question) must be too. Outside knowledge ("founded in 1887") fails here: the year is not
-  in the passage.
+  weighs a question) must be in the passage sentence(s) it best matches — unless they mean
+  nearly the same. Outside knowledge ("founded in 1887") fails here: the year is not in
+  the passage.
 - **meaning**: the cosine, by the store's embedding model, of the sentence to the passage's
-  closest sentence (or pair of sentences), so a paraphrase ("soldiers" for "troops")
-  counts. Without an embedding model the wording alone decides, with a stricter bar.
+  closest sentence (or pair of sentences), so a close paraphrase counts. Without an
+  embedding model the wording alone decides, with a stricter bar.
 
 A sentence whose negation or direction differs from its best match ("did not approve"
 against "approved", "rose" against "fell") is not supported. This is a judge by rules, not
@@ -33,9 +34,10 @@ from index.text import WORD, normalise, sentence_spans, stem, terms
 Similarity = Callable[[str, list[str]], list[float]]
 SUPPORTED = 0.6  # the combined score at or above which a passage supports a sentence
 WORDING_ONLY = 0.7  # ... the bar for the wording share when no embedding model is given
-# and at least this share of the sentence's (weighted) content words must be in the passage,
-# whatever the meaning: a long generated sentence that is mostly the passage's words plus a
-# made-up clause scores high on meaning (docs/benchmarks.md: SmolLM2's sentences)
+# and at least this share of the sentence's (weighted) content words must be in the passage
+# sentence(s) it best matches: a long generated sentence stitched from words all over the
+# passage, or the passage's words plus a made-up clause, scores high on meaning
+# (docs/benchmarks.md: SmolLM2's sentences)
 WORDING_FLOOR = 0.75
 SAME_MEANING = 0.85  # ... unless its closest passage sentence means nearly the same
 MEANING_WEIGHT = 0.5  # share of the combined score that is meaning (the rest is wording)
@@ -55,14 +57,15 @@ class Support:
     """How well one passage supports one sentence, and the passage's span that does."""
 
     score: float
-    wording: float
+    wording: float  # weighted share of the sentence's content words in the passage
     meaning: float | None
     missing: tuple[str, ...]  # the sentence's specific words the passage lacks
     span: tuple[int, int]  # offsets into passage.text of the best-matching sentence(s)
+    near: float = 0.0  # ... share of them in those sentence(s) (and the title)
 
     @property
     def supported(self) -> bool:
-        worded = self.wording >= WORDING_FLOOR or (self.meaning or 0.0) >= SAME_MEANING
+        worded = self.near >= WORDING_FLOOR or (self.meaning or 0.0) >= SAME_MEANING
         return not self.missing and self.score >= SUPPORTED and worded
 
 
@@ -117,7 +120,11 @@ class SupportChecker:
         window = _at(passage, spans[best])
         if _contradicts(sentence, window):
             score = min(score, SUPPORTED - 0.01)
-        return Support(round(score, 4), round(wording, 4), meaning, missing, spans[best])
+        close = terms(window) | terms(passage.title) | _date_terms(passage)
+        near = sum(w for t, w in wanted.items() if t in close) / total if total else 0.0
+        return Support(
+            round(score, 4), round(wording, 4), meaning, missing, spans[best], round(near, 4)
+        )
 
 
 def _at(passage: Passage, span: tuple[int, int]) -> str:
