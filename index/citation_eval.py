@@ -17,7 +17,9 @@ Counted per sentence over all answers (micro-averaged), in two views:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypedDict
 
 from index.citations import MARKER, split_claims
 from index.models import Answer, Citation, Passage
@@ -42,6 +44,72 @@ class CitationCounts:
     @property
     def recall(self) -> float | None:
         return self.supported / self.sentences if self.sentences else None
+
+
+class Scored(Protocol):
+    """One evaluated turn, as `index.evaluate.TurnResult` records it."""
+
+    mode: str
+    written: CitationCounts
+    shown: CitationCounts
+
+
+class Summary(Protocol):
+    """The citation figures of an `index.evaluate.Report`."""
+
+    citation_precision: float | None
+    citation_recall: float | None
+    shown_citation_precision: float | None
+    shown_citation_recall: float | None
+    llm_answered: float | None
+
+
+class CitationQuality(TypedDict):
+    citation_precision: float | None
+    citation_recall: float | None
+    shown_citation_precision: float | None
+    shown_citation_recall: float | None
+    llm_answered: float | None
+
+
+def citation_quality(results: Sequence[Scored]) -> CitationQuality:
+    """The report's citation figures over all turns (micro-averaged over sentences)."""
+    written, shown = CitationCounts(), CitationCounts()
+    for r in results:
+        written.add(r.written)
+        shown.add(r.shown)
+    generated = [r for r in results if r.written.sentences]
+    used = sum(r.mode != "extractive" for r in generated) / len(generated) if generated else None
+    return {
+        "citation_precision": written.precision,
+        "citation_recall": written.recall,
+        "shown_citation_precision": shown.precision,
+        "shown_citation_recall": shown.recall,
+        "llm_answered": used,
+    }
+
+
+def citation_lines(report: Summary) -> list[str]:
+    """Citation precision/recall lines for the terminal, when there was anything to score."""
+    lines = []
+    if report.citation_recall is not None:
+        lines.append(
+            f"citations as the model wrote them: precision {_fmt(report.citation_precision)}"
+            f"   recall {_fmt(report.citation_recall)}   model's answer used "
+            f"{_fmt(report.llm_answered)} (the rest fell back to extractive)"
+        )
+    if report.shown_citation_recall is not None:
+        lines.append(
+            f"citations as shown: precision {_fmt(report.shown_citation_precision)}   "
+            f"recall {_fmt(report.shown_citation_recall)}"
+        )
+    if lines:
+        lines.append("(citation support judged by newsdesk's support checker, not an NLI model)")
+    return lines
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def as_written(answer: Answer) -> CitationCounts:

@@ -18,12 +18,18 @@ import json
 import re
 import statistics
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from index.citation_eval import CitationCounts, as_shown, as_written
+from index.citation_eval import (
+    CitationCounts,
+    as_shown,
+    as_written,
+    citation_lines,
+    citation_quality,
+)
 from index.errors import ConfigError
 from index.models import Answer, Passage, Turn
 from index.retrieve import Mode, Retriever
@@ -203,21 +209,7 @@ def summarize(mode: str, results: list[TurnResult], answers_from: str) -> Report
         unanswerable_declined=_share([r.declined for r in unanswerable]),
         follow_up_answer_in_text=_share([r.in_text for r in ranked if r.follow_up]),
     )
-    _add_citation_quality(report, results)
-    return report
-
-
-def _add_citation_quality(report: Report, results: list[TurnResult]) -> None:
-    written, shown = CitationCounts(), CitationCounts()
-    for r in results:
-        written.add(r.written)
-        shown.add(r.shown)
-    generated = [r for r in results if r.written.sentences]
-    report.citation_precision, report.citation_recall = written.precision, written.recall
-    report.shown_citation_precision = shown.precision
-    report.shown_citation_recall = shown.recall
-    if generated:
-        report.llm_answered = sum(r.mode != "extractive" for r in generated) / len(generated)
+    return replace(report, **citation_quality(results))
 
 
 class Evaluation:
@@ -358,25 +350,6 @@ def render(report: Report) -> str:
             f"follow-up turns {report.follow_ups}: answer in the answer text "
             f"{_fmt(report.follow_up_answer_in_text)}"
         )
-    lines += _citation_lines(report)
+    lines += citation_lines(report)
     lines.append(f"latency p50 {report.latency_p50_ms:.1f} ms   p95 {report.latency_p95_ms:.1f} ms")
     return "\n".join(lines + [f"note: {n}" for n in report.notes])
-
-
-def _citation_lines(report: Report) -> list[str]:
-    """Citation precision/recall lines, when there was anything to score."""
-    lines = []
-    if report.citation_recall is not None:
-        lines.append(
-            f"citations as the model wrote them: precision {_fmt(report.citation_precision)}"
-            f"   recall {_fmt(report.citation_recall)}   model's answer used "
-            f"{_fmt(report.llm_answered)} (the rest fell back to extractive)"
-        )
-    if report.shown_citation_recall is not None:
-        lines.append(
-            f"citations as shown: precision {_fmt(report.shown_citation_precision)}   "
-            f"recall {_fmt(report.shown_citation_recall)}"
-        )
-    if lines:
-        lines.append("(citation support judged by newsdesk's support checker, not an NLI model)")
-    return lines
