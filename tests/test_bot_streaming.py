@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,3 +119,35 @@ async def test_an_extractive_answer_is_sent_at_once_without_drafts(
     assert not standin.calls("editMessageText")
     [reply] = standin.sent_to(USER)
     assert "writing" not in reply.text
+
+
+async def test_in_a_group_drafts_are_paced_for_its_limit_and_unsupported_can_be_marked(
+    standin: TelegramStandin, fake: FakeOpenAI, sample_settings: Settings, tmp_path: Path
+) -> None:
+    reply = cite_the_source_saying("5,000 active-duty")
+
+    def with_a_claim_of_its_own(body: dict[str, Any]) -> str:
+        answer = reply(body)
+        marker = answer[answer.rindex("[") :].rstrip(".")  # the same source as the answer's
+        return f"{answer} The cartels will surrender on Friday {marker}."
+
+    fake.enqueue([with_a_claim_of_its_own])
+    settings = llm_settings(
+        fake, newsdesk_data_dir=sample_settings.newsdesk_data_dir, llm_timeout_s=20,
+        llm_unsupported="mark",
+    )  # fmt: skip
+    group = -100300
+    standin.chat(group, "supergroup")
+    async with running_bot(bot_settings(standin, tmp_path), open_newsdesk(settings)):
+        await standin.send_text(group, USER, f"/ask {QUESTION}")
+        await standin.wait_until(
+            lambda: any(b.get("text") == "👍" for s in standin.sent_to(group) for b in s.buttons),
+            timeout=30,
+        )
+    [final] = standin.sent_to(group)
+    assert final.reply_to is not None  # the draft answered the question in the group
+    assert final.text.startswith(
+        CHECKED + " The cartels will surrender on Friday [1] (unverified).\n"
+    )
+    times = [at for at, _, _ in draft_calls(standin)]
+    assert len(times) >= 2 and min(b - a for a, b in zip(times, times[1:])) >= 2.9
