@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from telegram import Update
@@ -103,6 +104,9 @@ def show_lines(found: dict[str, Any]) -> list[str]:
     if found["error"]:
         lines.append(f"<b>Error:</b> {esc(cap(neutralise(found['error']), 1000))}")
     lines += [esc(p) for p in split_text("A: " + neutralise(found["answer"] or ""), 3500)]
+    if found.get("note"):
+        lines.append(f"<i>{esc(cap(neutralise(found['note']), 1000))}</i>")
+    lines += _check_lines(found.get("claim_checks"))
     for cite in found["citations"]:
         label = cite["title"] or cite["url"] or cite["source"] or cite["article_id"] or "source"
         lines.append(
@@ -112,6 +116,19 @@ def show_lines(found: dict[str, Any]) -> list[str]:
             f"<blockquote>{esc(p)}</blockquote>"
             for p in split_text(neutralise(cite["passage"] or ""), 3500)
         ]
+    return lines
+
+
+def _check_lines(checks_json: str | None) -> list[str]:
+    """What checking a generated answer did, one line per sentence the model wrote."""
+    lines = []
+    for check in json.loads(checks_json or "[]"):
+        given = "".join(f"[{n}]" for n in check["given"]) or "no marker"
+        shown = "".join(f"[{n}]" for n in check["numbers"]) or "–"
+        lines.append(
+            f"• <b>{esc(check['action'])}</b> ({esc(given)} → {esc(shown)}): "
+            f"{esc(cap(neutralise(check['sentence']), 300))}"
+        )
     return lines
 
 

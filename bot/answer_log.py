@@ -9,6 +9,7 @@ key, to be replayed by the next write that succeeds. A damaged or locked log is 
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import sqlite3
@@ -240,12 +241,13 @@ class AnswerLog:
             exchange.error,
             key,
             answer.note if answer else None,
+            _claims_json(answer),
         )
         cursor = db.execute(
             "INSERT OR IGNORE INTO exchanges (created_at, chat_id, chat_type, user_id,"
             " user_name, question, standalone_question, answer, declined, mode, model,"
-            " retrieve_ms, compose_ms, total_ms, error, spool_key, note)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " retrieve_ms, compose_ms, total_ms, error, spool_key, note, claim_checks)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             row,
         )
         if not cursor.rowcount:  # replayed before: already written under this key
@@ -271,6 +273,13 @@ class AnswerLog:
                 (exchange_id, number),
             ).fetchone()
         return citation_from_row(row) if row else None
+
+
+def _claims_json(answer: Answer | None) -> str | None:
+    """The checks of a generated answer's sentences as JSON (None for other answers)."""
+    if answer is None or not answer.claims:
+        return None
+    return json.dumps([c.model_dump(mode="json") for c in answer.claims], ensure_ascii=False)
 
 
 def _exchange_entry(exchange: Exchange, key: str) -> dict[str, Any]:

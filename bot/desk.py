@@ -12,13 +12,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.answer_log import AnswerLog, Exchange, ExchangeRef
 from bot.memory import ConversationMemory
 from index.errors import QuestionError
 from index.models import Answer, Turn
 from index.service import Answerer
+
+if TYPE_CHECKING:
+    from index.llm_answer import Draft
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,8 +82,11 @@ class AnswerDesk:
         self._pool.shutdown(wait=True)
         self.memory.close()
 
-    async def ask(self, asker: Asker, question: str) -> Outcome:
-        """Answer `question` in the context of the chat's conversation."""
+    async def ask(self, asker: Asker, question: str, *, on_draft: Draft | None = None) -> Outcome:
+        """Answer `question` in the context of the chat's conversation.
+
+        `on_draft` is called (from a worker thread) with a generated answer as it is written.
+        """
         question = question.strip()
         if not question:
             return Outcome(None, refusal="Ask me a question about the news.")
@@ -95,13 +101,13 @@ class AnswerDesk:
         self._waiting[asker.chat_id] = self._waiting.get(asker.chat_id, 0) + 1
         try:
             async with self._locks.setdefault(asker.chat_id, asyncio.Lock()):
-                return await self._answer(asker, question)
+                return await self._answer(asker, question, on_draft)
         finally:
             self._waiting[asker.chat_id] -= 1
             if not self._waiting[asker.chat_id]:
                 del self._waiting[asker.chat_id], self._locks[asker.chat_id]
 
-    async def _answer(self, asker: Asker, question: str) -> Outcome:
+    async def _answer(self, asker: Asker, question: str, on_draft: Draft | None) -> Outcome:
         history = await quietly("reading the conversation", self.memory.history, asker.chat_id)
         started = time.perf_counter()
         exchange = Exchange(
@@ -109,7 +115,7 @@ class AnswerDesk:
         )
         try:
             answer = await asyncio.get_running_loop().run_in_executor(
-                self._pool, self._call_answerer, question, history or []
+                self._pool, self._call_answerer, question, history or [], on_draft
             )
         except QuestionError as exc:
             return Outcome(None, refusal=str(exc))
@@ -126,8 +132,10 @@ class AnswerDesk:
         await quietly("remembering the turn", self._remember, asker.chat_id, turn, exchange_id)
         return Outcome(answer, exchange_id)
 
-    def _call_answerer(self, question: str, history: list[Turn]) -> Answer:
-        return self.answerer.answer(question, history=history)
+    def _call_answerer(self, question: str, history: list[Turn], on_draft: Draft | None) -> Answer:
+        if on_draft is None:  # answerers that never draft need not know about it
+            return self.answerer.answer(question, history=history)
+        return self.answerer.answer(question, history=history, on_draft=on_draft)
 
     def _remember(self, chat_id: int, turn: Turn, exchange_id: ExchangeRef | None) -> None:
         logged = exchange_id if isinstance(exchange_id, int) else None

@@ -7,12 +7,13 @@ import html
 import math
 import re
 
-from telegram import Message, MessageEntity, Update
+from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import ContextTypes, filters
 
 from bot.render import answer_keyboard, answer_messages, sources_messages
 from bot.sending import send_html, typing
 from bot.services import asker_of, services
+from bot.streaming import EDIT_EVERY_S, GROUP_EDIT_EVERY_S, DraftMessage
 
 HELP = (
     "Ask me anything about the news I have read. Every claim in my answer cites a numbered "
@@ -50,7 +51,7 @@ class AddressedToBot(filters.MessageFilter):
 async def answer_question(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
 ) -> None:
-    """Rate-limit, answer with a typing indicator, and send the cited answer."""
+    """Rate-limit, answer with a typing indicator (and a draft while an LLM writes), reply."""
     message, shared, asker = update.effective_message, services(context), asker_of(update)
     if message is None:
         return
@@ -64,24 +65,39 @@ async def answer_question(
             reply_to=reply_to,
         )
         return
-    async with typing(context.bot, asker.chat_id):
-        outcome = await shared.desk.ask(asker, question)
+    pace = EDIT_EVERY_S if asker.chat_type == "private" else GROUP_EDIT_EVERY_S
+    draft = DraftMessage(context.bot, asker.chat_id, reply_to=reply_to, every_s=pace)
+    try:
+        async with typing(context.bot, asker.chat_id):
+            outcome = await shared.desk.ask(asker, question, on_draft=draft.update)
+    finally:
+        await draft.close()
     if outcome.answer is None:
-        await send_html(
-            context.bot, asker.chat_id, html.escape(outcome.refusal or ""), reply_to=reply_to
-        )
-        return
-    texts = answer_messages(outcome.answer)
-    for position, text in enumerate(texts):
+        texts, markup = [html.escape(outcome.refusal or "")], None
+    else:
+        texts = answer_messages(outcome.answer)
+        citations = [] if outcome.answer.declined else outcome.answer.citations
         markup = None
-        if position == len(texts) - 1 and outcome.exchange_id is not None:
-            citations = [] if outcome.answer.declined else outcome.answer.citations
+        if outcome.exchange_id is not None:
             markup = answer_keyboard(outcome.exchange_id, citations)
+    if not await draft.finish(texts, markup):
+        await _send_all(context, asker.chat_id, texts, markup, reply_to)
+
+
+async def _send_all(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    texts: list[str],
+    markup: InlineKeyboardMarkup | None,
+    reply_to: int | None,
+) -> None:
+    """The messages of one answer, the first as a reply, `markup` under the last."""
+    for position, text in enumerate(texts):
         await send_html(
             context.bot,
-            asker.chat_id,
+            chat_id,
             text,
-            reply_markup=markup,
+            reply_markup=markup if position == len(texts) - 1 else None,
             reply_to=reply_to if position == 0 else None,
         )
 

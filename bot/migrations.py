@@ -208,3 +208,10 @@ def m009_fts_standalone_question(db: sqlite3.Connection) -> None:
         "INSERT INTO exchanges_fts (exchanges_fts) VALUES ('rebuild')",
     ):
         db.execute(statement)
+
+
+@migration
+def m010_exchange_claim_checks(db: sqlite3.Connection) -> None:
+    # what checking a generated answer's sentences against their sources did (JSON list of
+    # index.models.ClaimCheck)
+    db.execute("ALTER TABLE exchanges ADD COLUMN claim_checks TEXT")

@@ -22,6 +22,7 @@ TITLE_CHARS = 150
 OUTLET_CHARS = 100
 QUOTE_CHARS = 3000
 NOTE_CHARS = 500
+DRAFT_CHARS = 3500  # an answer being written; the final message splits a longer one
 CALLBACK_LIMIT = 200
 BUTTONS_PER_ROW = 5
 
@@ -66,6 +67,11 @@ def answer_messages(answer: Answer, limit: int = MESSAGE_LIMIT) -> list[str]:
         blocks.append("\n<b>Sources</b>")
         blocks.extend(source_line(c) for c in answer.citations)
     return pack(blocks, limit)
+
+
+def draft_message(text: str) -> str:
+    """An answer as the model writes it, before it is checked: escaped, capped, marked."""
+    return f"{esc(cap(neutralise(text).strip(), DRAFT_CHARS))}\n<i>✍️ writing… (to be checked)</i>"
 
 
 def sources_messages(citations: list[Citation]) -> list[str]:

@@ -68,43 +68,66 @@ async def send_html(
     A text over Telegram's limit is never sent as is: it is cut (as plain text) to fit.
     """
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+
+    async def send(body: str, parse_mode: str | None) -> Message:
+        return await with_retries(
+            lambda: bot.send_message(
+                chat_id,
+                body,
+                parse_mode=parse_mode,
+                reply_markup=reply_markup,
+                reply_parameters=reply,
+                link_preview_options=NO_PREVIEW,
+            )
+        )
+
+    return await _as_html_or_plain(send, text)
+
+
+async def edit_html(
+    bot: Bot,
+    message: Message,
+    text: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace the text of our `message` by HTML `text` (plain if it cannot be parsed)."""
+
+    async def edit(body: str, parse_mode: str | None) -> Message:
+        try:
+            await with_retries(
+                lambda: bot.edit_message_text(
+                    body,
+                    chat_id=message.chat_id,
+                    message_id=message.message_id,
+                    parse_mode=parse_mode,
+                    reply_markup=reply_markup,
+                    link_preview_options=NO_PREVIEW,
+                )
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise
+        return message
+
+    await _as_html_or_plain(edit, text)
+
+
+async def _as_html_or_plain(
+    deliver: Callable[[str, str | None], Awaitable[Message]], text: str
+) -> Message:
+    """`deliver(text, HTML)`; as plain text if it is over the limit or Telegram cannot parse it."""
     text, fits = fit_message(text)
     if not fits:
         logger.warning("a message over %d characters was cut to fit", MESSAGE_LIMIT)
-        return await with_retries(
-            lambda: bot.send_message(
-                chat_id,
-                text,
-                reply_markup=reply_markup,
-                reply_parameters=reply,
-                link_preview_options=NO_PREVIEW,
-            )
-        )
+        return await deliver(text, None)
     try:
-        return await with_retries(
-            lambda: bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=reply_markup,
-                reply_parameters=reply,
-                link_preview_options=NO_PREVIEW,
-            )
-        )
+        return await deliver(text, ParseMode.HTML)
     except BadRequest as exc:
         if not is_parse_error(exc):
             raise
         logger.warning("Telegram could not parse our HTML (%s); sending plain text", exc.message)
-    plain = fit_plain(html_to_plain(text))
-    return await with_retries(
-        lambda: bot.send_message(
-            chat_id,
-            plain,
-            reply_markup=reply_markup,
-            reply_parameters=reply,
-            link_preview_options=NO_PREVIEW,
-        )
-    )
+    return await deliver(fit_plain(html_to_plain(text)), None)
 
 
 async def _keep_typing(bot: Bot, chat_id: int) -> None:

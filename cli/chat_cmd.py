@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
 import click
 
-from cli.ask_cmd import build_filters, filter_options, render_answer, render_citation
+from cli.ask_cmd import build_filters, filter_options, render_citation
 from cli.context import QUICK_START_RUNTIME, pass_wiring
+from cli.terminal import DraftPrinter, render_answer
 from cli.terminal_log import TerminalLog
 
 if TYPE_CHECKING:
@@ -31,8 +33,10 @@ class ChatSession:
         as_of: date | None,
         turns: int,
         log: TerminalLog | None = None,
+        write: Callable[[str], None] | None = None,
     ) -> None:
         self.desk = desk
+        self.write = write  # prints a generated answer as it is written, if given
         self.log = log
         self.filters = filters
         self.as_of = as_of
@@ -57,10 +61,12 @@ class ChatSession:
         from index.errors import QuestionError
         from index.models import Turn
 
+        draft = DraftPrinter(self.write) if self.write else None
         try:
             answer = self.desk.answer(
-                line, history=self.history, filters=self.filters, as_of=self.as_of
-            )
+                line, history=self.history, filters=self.filters, as_of=self.as_of,
+                on_draft=draft.update if draft else None,
+            )  # fmt: skip
         except QuestionError as exc:
             return f"error: {exc}"
         if self.log is not None:
@@ -70,7 +76,7 @@ class ChatSession:
             Turn(question=answer.question, answer=answer.text, citations=answer.citations)
         )
         self.history = self.history[-self.turns :] if self.turns else []
-        return render_answer(answer)
+        return draft.checked(answer) if draft else render_answer(answer)
 
 
 @click.command()
@@ -102,6 +108,7 @@ def chat(
         as_of=as_of,
         turns=wiring.settings.history_turns,
         log=log,
+        write=lambda text: click.echo(text, nl=False),
     )
     try:
         _converse(session)

@@ -14,6 +14,7 @@ from cli.context import pass_wiring
 from index.errors import ConfigError
 
 if TYPE_CHECKING:
+    from index.support import SupportChecker
     from index.wiring import Wiring
 
 
@@ -40,7 +41,9 @@ def eval_command(
 
     Lines: {"question", "answer", "gold_article_ids" | "gold_urls", "date"?}, or
     {"question", "declined": true}, or {"turns": [...]} for a conversation; a line without
-    a date is asked as of today. --details writes every answer and its verdict.
+    a date is asked as of today. --details writes every answer and its verdict. Citation
+    precision and recall (ALCE's, judged by newsdesk's support checker) are reported for
+    the answers shown and, in an LLM mode, for the model's answers as written.
     """
     from index.evaluate import Evaluation, read_questions, render, write_details
 
@@ -50,8 +53,14 @@ def eval_command(
     wiring.require_articles()
     retriever = wiring.retriever
     answerer = None if retrieval_only else wiring.newsdesk
+    judge = None if retrieval_only else support_judge(wiring)
     started = time.perf_counter()
-    evaluation = Evaluation(retriever=retriever, answerer=answerer, mode=mode)  # type: ignore[arg-type]
+    evaluation = Evaluation(
+        retriever=retriever,
+        answerer=answerer,
+        mode=mode,  # type: ignore[arg-type]
+        judge=judge,
+    )
     report, results = evaluation.run(items)
     if details is not None:
         write_details(details, results)
@@ -60,3 +69,11 @@ def eval_command(
     else:
         click.echo(render(report))
         click.echo(f"({time.perf_counter() - started:.1f}s)")
+
+
+def support_judge(wiring: Wiring) -> SupportChecker:
+    """The support checker, with the store's embedding model for meaning."""
+    from index.support import SupportChecker
+    from index.wiring import sentence_similarity
+
+    return SupportChecker(similarity=sentence_similarity(wiring.retriever.embed_model))

@@ -37,6 +37,7 @@ EXPORT_COLUMNS = [
     "total_ms",
     "error",
     "note",
+    "claim_checks",
     "up",
     "down",
     "n_citations",
@@ -143,6 +144,16 @@ def show_command(settings: Settings, exchange_id: int, as_json: bool) -> None:
     )
     if found["error"]:
         click.echo(f"   error: {block(found['error'])}")
+    if found.get("note"):
+        click.echo(f"   note: {block(found['note'])}")
+    for check in json.loads(found.get("claim_checks") or "[]"):
+        given = "".join(f"[{n}]" for n in check["given"]) or "no marker"
+        shown = "".join(f"[{n}]" for n in check["numbers"])
+        reason = f" — {block(check['reason'])}" if check["reason"] else ""
+        click.echo(
+            f"   check: {check['action']} ({given} → {shown or '-'}, support "
+            f"{check['support']:.2f}) {block(check['sentence'])}{reason}"
+        )
     for cite in found["citations"]:
         click.echo(
             f"\n[{cite['number']}] {field(cite['title'])} — {field(cite['source'])}, "

@@ -9,6 +9,7 @@ single-line fields are capped.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 from index.display import cap, neutralise, one_line, quoted
 from index.models import Answer, Citation
@@ -36,7 +37,7 @@ def render_citation(citation: Citation) -> str:
     lines = [f"{head} — {details}" if details else head]
     if citation.url:
         lines.append(f"    {field(citation.url, 1000)}")
-    weak = "  (weak support: check the passage)" if citation.weak_support else ""
+    weak = "  (unverified: check the passage)" if citation.weak_support else ""
     quote = textwrap.fill(
         quoted(" ".join(block(citation.quote, 5000).split())),
         width=WIDTH,
@@ -55,3 +56,30 @@ def render_answer(answer: Answer) -> str:
     if answer.citations and not answer.declined:
         blocks.append("Sources:\n" + "\n".join(render_citation(c) for c in answer.citations))
     return "\n\n".join(blocks)
+
+
+class DraftPrinter:
+    """Prints a generated answer as it is written: each new piece, safe to print.
+
+    The draft is what the model wrote, before its sentences are checked; the checked answer
+    is printed after it.
+    """
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+        self.printed = ""
+
+    def update(self, text: str) -> None:
+        if not self.printed:
+            self.write("(writing…) ")
+        if text.startswith(self.printed):
+            self.write(block(text[len(self.printed) :]))
+            self.printed = text
+
+    def checked(self, answer: Answer) -> str:
+        """What follows the draft: the checked answer, said to be so when it differs."""
+        if not self.printed:
+            return render_answer(answer)
+        if " ".join(self.printed.split()) == " ".join(answer.text.split()):
+            return "\n\n" + render_answer(answer).partition("\n\n")[2]
+        return "\n\nChecked against the sources:\n" + render_answer(answer)

@@ -20,7 +20,7 @@ from datetime import date
 from index.asks import QuestionKind
 from index.citations import CitationNumbers, add_marker, make_citation
 from index.grounding import missing_words, variant_map
-from index.models import Citation, Passage
+from index.models import Citation, ClaimCheck, Passage
 from index.sentences import (
     WEIGHTS,
     Candidate,
@@ -62,6 +62,7 @@ class Composition:
     citations: list[Citation] = field(default_factory=list)
     declined: bool = False
     note: str | None = None
+    claims: list[ClaimCheck] = field(default_factory=list)  # a generated answer's checks
 
 
 def long_date(day: date) -> str:

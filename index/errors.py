@@ -1,5 +1,12 @@
 """Domain errors. Front ends turn these into a clean message; no traceback for bad input."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.models import ClaimCheck
+
 
 class NewsdeskError(Exception):
     """Base class for every error newsdesk reports to a user."""
@@ -27,6 +34,14 @@ class QuestionError(NewsdeskError):
 
 class LLMError(NewsdeskError):
     """The configured LLM failed or timed out."""
+
+
+class LLMUnusableError(LLMError):
+    """The LLM answered, but no sentence of its answer held up against the sources."""
+
+    def __init__(self, message: str, *, claims: list[ClaimCheck] | None = None) -> None:
+        super().__init__(message)
+        self.claims = claims or []
 
 
 class EmptyStoreError(NewsdeskError):

@@ -18,15 +18,23 @@ import json
 import re
 import statistics
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from index.citation_eval import (
+    CitationCounts,
+    as_shown,
+    as_written,
+    citation_lines,
+    citation_quality,
+)
 from index.errors import ConfigError
 from index.models import Answer, Passage, Turn
 from index.retrieve import Mode, Retriever
 from index.service import Answerer
+from index.support import SupportChecker
 
 RANK_DEPTH = 10  # articles scored per question (Hits@10, MRR@10)
 PASSAGES_FOR_RANKING = 40  # enough passages to list 10 distinct articles
@@ -67,6 +75,9 @@ class TurnResult:
     in_passages: bool | None = None  # ... in the text or the whole cited passages
     gold_cited: bool | None = None
     citations: list[dict[str, Any]] = field(default_factory=list)
+    mode: str = ""  # what answered: extractive, or the LLM mode
+    written: CitationCounts = field(default_factory=CitationCounts)  # the model's sentences
+    shown: CitationCounts = field(default_factory=CitationCounts)  # the answer's sentences
 
 
 @dataclass
@@ -91,6 +102,12 @@ class Report:
     wrongly_declined: float | None = None
     unanswerable_declined: float | None = None
     follow_up_answer_in_text: float | None = None
+    # ALCE-style citation quality, judged by the support checker (index/citation_eval.py)
+    citation_precision: float | None = None  # the model's sentences, as written
+    citation_recall: float | None = None
+    shown_citation_precision: float | None = None  # the answers as the user reads them
+    shown_citation_recall: float | None = None
+    llm_answered: float | None = None  # share of LLM-mode answers the model's text survived
     notes: list[str] = field(default_factory=list)
 
 
@@ -170,7 +187,7 @@ def summarize(mode: str, results: list[TurnResult], answers_from: str) -> Report
     m = max(len(ranked), 1)
     latencies = [r.latency_ms for r in results]
     unanswerable = [r for r in results if r.kind == "unanswerable"]
-    return Report(
+    report = Report(
         mode=mode,
         questions=len(results),
         hits_at_1=sum(1 for k in ranks if k is not None and k <= 1) / m,
@@ -192,15 +209,24 @@ def summarize(mode: str, results: list[TurnResult], answers_from: str) -> Report
         unanswerable_declined=_share([r.declined for r in unanswerable]),
         follow_up_answer_in_text=_share([r.in_text for r in ranked if r.follow_up]),
     )
+    return replace(report, **citation_quality(results))
 
 
 class Evaluation:
     """Runs items against a retriever (ranking) and, unless retrieval-only, an answerer."""
 
-    def __init__(self, *, retriever: Retriever, answerer: Answerer | None, mode: Mode) -> None:
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        answerer: Answerer | None,
+        mode: Mode,
+        judge: SupportChecker | None = None,
+    ) -> None:
         self.retriever = retriever
         self.answerer = answerer
         self.mode = mode
+        self.judge = judge  # scores citations as shown; None: only the model's, as written
 
     def run(self, items: list[EvalItem]) -> tuple[Report, list[TurnResult]]:
         """The report over every turn of every item, and the per-turn results."""
@@ -244,6 +270,9 @@ class Evaluation:
             else:
                 answer = self.answerer.answer(turn.question, history=history, as_of=as_of)
                 _score_answer(result, turn, answer)
+                result.written = as_written(answer)
+                if self.judge is not None:
+                    result.shown = as_shown(answer, self.judge)
                 if i > 0:
                     found = self.retriever.search(
                         answer.standalone_question, as_of=as_of, top_k=PASSAGES_FOR_RANKING
@@ -259,6 +288,7 @@ class Evaluation:
 def _score_answer(result: TurnResult, turn: EvalTurn, answer: Answer) -> None:
     """Fill `result` with what the user saw and whether it holds the expected answer."""
     result.declined = answer.declined
+    result.mode = answer.mode
     result.latency_ms = answer.timings.total_ms
     result.answer_text = answer.text
     result.standalone = answer.standalone_question
@@ -320,5 +350,6 @@ def render(report: Report) -> str:
             f"follow-up turns {report.follow_ups}: answer in the answer text "
             f"{_fmt(report.follow_up_answer_in_text)}"
         )
+    lines += citation_lines(report)
     lines.append(f"latency p50 {report.latency_p50_ms:.1f} ms   p95 {report.latency_p95_ms:.1f} ms")
     return "\n".join(lines + [f"note: {n}" for n in report.notes])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -92,6 +93,23 @@ class Timings(BaseModel):
     total_ms: float = 0.0
 
 
+# what the check of a generated sentence did with it: kept as cited, re-pointed to the source
+# that supports it, cited after the fact (it had no marker), kept but marked unverified, dropped
+ClaimAction = Literal["kept", "repointed", "cited", "marked", "dropped"]
+
+
+class ClaimCheck(BaseModel):
+    """One sentence of a generated answer, checked against the passages it was given."""
+
+    sentence: str  # as the model wrote it, without its markers
+    given: list[int] = Field(default_factory=list)  # its markers, in the prompt's numbering
+    action: ClaimAction
+    numbers: list[int] = Field(default_factory=list)  # the citations it carries in the answer
+    supported_as_given: bool = False  # did one of the model's own markers point at support?
+    support: float = 0.0  # support score of the passage it cites (or of the best one found)
+    reason: str = ""
+
+
 class Answer(BaseModel):
     """What every front end shows: the text with [n] markers and the citations behind them."""
 
@@ -105,6 +123,7 @@ class Answer(BaseModel):
     model: str | None = None
     note: str | None = None
     timings: Timings = Field(default_factory=Timings)
+    claims: list[ClaimCheck] = Field(default_factory=list)  # LLM answers: what the check did
 
 
 class Turn(BaseModel):

@@ -1,7 +1,8 @@
 """The one entry point every front end calls: `Newsdesk.answer(...) -> Answer`.
 
 question → standalone question (follow-ups) → retrieve → compose (extractive, or an LLM whose
-citations are checked; on LLM failure the extractive answer with a note) → `Answer`.
+sentences are checked against their sources; when the LLM fails, times out or writes nothing
+the sources support, the extractive answer with a note) → `Answer`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from index.citations import CitationNumbers
 from index.compose import Composition, ExtractiveComposer
-from index.errors import LLMError, QuestionError
+from index.errors import LLMError, LLMUnusableError, QuestionError
 from index.followup import standalone_question
 from index.models import Answer, Filters, Passage, Timings, Turn
 from index.settings import Settings
 
 if TYPE_CHECKING:
-    from index.llm_answer import LLMAnswerer
+    from index.llm_answer import Draft, LLMAnswerer
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +36,13 @@ class Answerer(Protocol):
         history: list[Turn] | None = None,
         filters: Filters | None = None,
         as_of: date | None = None,
+        on_draft: Draft | None = None,
     ) -> Answer:
-        """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one."""
+        """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one.
+
+        `on_draft`, if given, is called (from the answering thread) with a generated answer's
+        text so far while the model writes it; an extractive answer is never drafted.
+        """
         ...
 
 
@@ -88,8 +94,12 @@ class Newsdesk:
         history: list[Turn] | None = None,
         filters: Filters | None = None,
         as_of: date | None = None,
+        on_draft: Draft | None = None,
     ) -> Answer:
-        """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one."""
+        """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one.
+
+        `on_draft`: see `Answerer.answer`.
+        """
         started = time.perf_counter()
         text = check_question(question, max_chars=self.settings.max_question_chars)
         history = history or []
@@ -105,7 +115,10 @@ class Newsdesk:
         retrieve_ms = _ms(t0)
         t0 = time.perf_counter()
         focus = text if standalone != text else None
-        composition, mode, model = self._compose(standalone, focus, found, history, as_of, deadline)
+        draft = on_draft if self.settings.llm_stream else None
+        composition, mode, model = self._compose(
+            standalone, focus, found, history, as_of, deadline, draft
+        )
         return Answer(
             question=text,
             standalone_question=standalone,
@@ -116,6 +129,7 @@ class Newsdesk:
             mode=mode,
             model=model,
             note=composition.note,
+            claims=composition.claims,
             timings=Timings(retrieve_ms=retrieve_ms, compose_ms=_ms(t0), total_ms=_ms(started)),
         )
 
@@ -127,6 +141,7 @@ class Newsdesk:
         history: list[Turn],
         as_of: date | None,
         deadline: float | None = None,
+        on_draft: Draft | None = None,
     ) -> tuple[Composition, str, str | None]:
         """(composition, mode, model): the LLM's when it works, else the extractive one.
 
@@ -141,12 +156,22 @@ class Newsdesk:
                     numbers=CitationNumbers(history),
                     today=as_of or date.today(),
                     deadline=deadline,
+                    on_draft=on_draft,
                 )
                 return composed, self.settings.answer_mode, self.llm_answerer.model_name
             except LLMError as exc:
                 logger.warning("LLM answer failed, answering extractively: %s", exc)
                 fallback = self._extractive(question, focus, passages, history)
-                fallback.note = f"The language model failed ({exc}); this is an extractive answer."
+                if isinstance(exc, LLMUnusableError):
+                    fallback.claims = exc.claims
+                    fallback.note = (
+                        f"The language model's answer did not hold up: {exc}; "
+                        "this is an extractive answer."
+                    )
+                else:
+                    fallback.note = (
+                        f"The language model failed ({exc}); this is an extractive answer."
+                    )
                 return fallback, "extractive", None
         return self._extractive(question, focus, passages, history), "extractive", None
 

@@ -20,7 +20,7 @@ IdList = Annotated[list[int], NoDecode]
 UrlList = Annotated[list[str], NoDecode]
 
 EmbedProvider = Literal["onnx-minilm", "fastembed", "huggingface", "openai", "ollama"]
-AnswerMode = Literal["extractive", "openai", "openai-like", "ollama"]
+AnswerMode = Literal["extractive", "openai", "openai-like", "ollama", "local"]
 
 
 class Settings(BaseSettings):
@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = Field(default=30.0, gt=0)
+    # a generated sentence no source supports: dropped, or kept and marked "(unverified)"
+    llm_unsupported: Literal["drop", "mark"] = "drop"
+    # show a generated answer while it is written (Telegram edits one message, `chat` prints)
+    llm_stream: bool = True
+    # ANSWER_MODE=local: a GGUF file or OpenVINO model folder run in-process (default: the
+    # SmolLM2-135M-Instruct file of the `local-llm` extra), and its answer length in tokens
+    local_llm_path: Path | None = None
+    local_llm_max_tokens: int = Field(default=160, ge=16, le=4096)
     retrieve_top_k: int = Field(default=8, ge=1, le=100)
     # relevance (dense cosine or squashed BM25, no recency prior) below which a passage is
     # unrelated; only a coarse first cut: whether the article holds the question's subject
@@ -129,6 +137,7 @@ class Settings(BaseSettings):
     @field_validator(
         "chroma_host",
         "feeds_file",
+        "local_llm_path",
         "embed_base_url",
         "embed_api_key",
         "llm_base_url",

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 from index.errors import ArticleNotFoundError, ConfigError, EmptyStoreError
 from index.settings import Settings
 
+# passage-sentence vectors kept for the support checker (8 passages of ~10 sentences)
+SUPPORT_CACHE = 2048
+
 if TYPE_CHECKING:
     from index.catalog import Catalog
     from index.chunking import ArticleChunker
@@ -116,7 +119,10 @@ class Wiring:
                 article_text=article_text(self.catalog),
                 similarity=sentence_similarity(retriever.embed_model) if semantic else None,
             ),
-            llm_answerer=build_llm_answerer(self.settings),
+            llm_answerer=build_llm_answerer(
+                self.settings,
+                similarity=sentence_similarity(retriever.embed_model, cache=SUPPORT_CACHE),
+            ),
             settings=self.settings,
         )
 
@@ -184,29 +190,70 @@ def article_text(catalog: Catalog) -> Callable[[str], str]:
     return text_of
 
 
-def sentence_similarity(embed_model: EmbedModel) -> Callable[[str, list[str]], list[float]]:
-    """Cosine of a question to each of some sentences, with the store's embedding model."""
+def sentence_similarity(
+    embed_model: EmbedModel, *, cache: int = 0
+) -> Callable[[str, list[str]], list[float]]:
+    """Cosine of a question to each of some sentences, with the store's embedding model.
+
+    With `cache`, the vectors of that many recent texts are kept: the support checker
+    compares every sentence of an answer with the same passage sentences.
+    """
+    import threading
+    from collections import OrderedDict
+
     import numpy as np
 
     from index.embeddings import embed_texts
 
+    kept: OrderedDict[str, np.ndarray] = OrderedDict()
+    lock = threading.Lock()
+
+    def unit_vectors(texts: list[str]) -> np.ndarray:
+        with lock:
+            todo = list(dict.fromkeys(t for t in texts if t not in kept))
+        found = embed_texts(embed_model, todo) if todo else np.zeros((0, 1))
+        fresh = dict(zip(todo, found / (np.linalg.norm(found, axis=1, keepdims=True) + 1e-9)))
+        with lock:
+            vectors = np.stack([fresh[t] if t in fresh else kept[t] for t in texts])
+            for text, vector in fresh.items():
+                kept[text] = vector
+                kept.move_to_end(text)
+            while len(kept) > cache:
+                kept.popitem(last=False)
+        return vectors
+
     def similarity(question: str, sentences: list[str]) -> list[float]:
-        vectors = embed_texts(embed_model, [question, *sentences])
-        norms = np.linalg.norm(vectors, axis=1) + 1e-9
-        return [float(v) for v in (vectors[1:] @ vectors[0]) / (norms[1:] * norms[0])]
+        if not cache:
+            vectors = embed_texts(embed_model, [question, *sentences])
+            norms = np.linalg.norm(vectors, axis=1) + 1e-9
+            return [float(v) for v in (vectors[1:] @ vectors[0]) / (norms[1:] * norms[0])]
+        units = unit_vectors([question, *sentences])
+        return [float(v) for v in units[1:] @ units[0]]
 
     return similarity
 
 
-def build_llm_answerer(settings: Settings) -> LLMAnswerer | None:
-    """The LLM answerer `ANSWER_MODE` asks for; None in the (default) extractive mode."""
+def build_llm_answerer(
+    settings: Settings, *, similarity: Callable[[str, list[str]], list[float]] | None = None
+) -> LLMAnswerer | None:
+    """The LLM answerer `ANSWER_MODE` asks for; None in the (default) extractive mode.
+
+    Its sentences are checked against their sources by wording and, given `similarity`
+    (the store's embedding model), by meaning.
+    """
     if settings.answer_mode == "extractive":
         return None
-    from index.llm_answer import LLMAnswerer, build_llm
+    from index.claims import ClaimChecker
+    from index.llm_answer import LLMAnswerer, build_llm, model_name
+    from index.support import SupportChecker
 
-    return LLMAnswerer(
-        llm=build_llm(settings), model_name=settings.llm_model, timeout_s=settings.llm_timeout_s
+    checker = ClaimChecker(
+        support=SupportChecker(similarity=similarity), unsupported=settings.llm_unsupported
     )
+    return LLMAnswerer(
+        llm=build_llm(settings), model_name=model_name(settings),
+        timeout_s=settings.llm_timeout_s, claims=checker,
+    )  # fmt: skip
 
 
 def open_store(settings: Settings) -> ArticleStore:

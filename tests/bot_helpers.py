@@ -7,7 +7,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,6 +114,7 @@ class ScriptedAnswerer:
         history: list[Turn] | None = None,
         filters: Filters | None = None,
         as_of: date | None = None,
+        on_draft: Callable[[str], None] | None = None,  # never called: nothing is generated
     ) -> Answer:
         if not question.strip() or len(question) > self.max_chars:
             raise QuestionError("the question is empty or too long")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -44,6 +45,7 @@ EXPECTED_COLUMNS = {
         "error",
         "spool_key",
         "note",
+        "claim_checks",
     ],
     "citations": [
         "exchange_id",
@@ -99,6 +101,7 @@ def test_fresh_database_migrates_to_exactly_the_expected_schema(tmp_path: Path) 
             "m007_review_indexes",
             "m008_exchange_note",
             "m009_fts_standalone_question",
+            "m010_exchange_claim_checks",
         ]
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrate(db) == []  # reopening applies nothing twice
@@ -293,3 +296,26 @@ def test_log_failures_never_break_an_answer(tmp_path: Path) -> None:
     log = AnswerLog(tmp_path / "log.sqlite3")
     log.close()
     assert asyncio.run(quietly("logging", log.record, Exchange(1, "private", 1, "a", "q"))) is None
+
+
+def test_the_checks_of_a_generated_answer_are_logged(tmp_path: Path) -> None:
+    from index.models import ClaimCheck
+
+    checks = [
+        ClaimCheck(sentence="The council approved 40 km of bike lanes.", given=[2],
+                   action="repointed", numbers=[1], support=0.81, reason="source 1 supports it"),
+        ClaimCheck(sentence="It was the mayor's idea.", given=[1], action="dropped",
+                   support=0.2, reason="no source supports it"),
+    ]  # fmt: skip
+    answer = Answer(
+        question="bike lanes?", standalone_question="bike lanes?",
+        text="The council approved 40 km of bike lanes [1].", citations=[citation(ARTICLES[0], 1)],
+        mode="openai-like", note="Checked against the sources: re-pointed 1 citation(s).",
+        claims=checks,
+    )  # fmt: skip
+    log = AnswerLog(tmp_path / "answers.sqlite3")
+    exchange_id = log.record(Exchange(1, "private", 11, "ann", "bike lanes?", answer=answer))
+    found = show_exchange(log, int(exchange_id))
+    assert found["note"] == "Checked against the sources: re-pointed 1 citation(s)."
+    logged = [ClaimCheck.model_validate(c) for c in json.loads(found["claim_checks"])]
+    assert logged == checks

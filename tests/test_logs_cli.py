@@ -129,3 +129,33 @@ def test_serve_refuses_a_webhook_without_a_secret(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve"], env=env)
     assert result.exit_code == 1
     assert "TELEGRAM_WEBHOOK_SECRET: required in webhook mode" in result.output
+
+
+def test_logs_show_lists_what_the_check_of_a_generated_answer_did(tmp_path: Path) -> None:
+    from bot.answer_log import AnswerLog, Exchange
+    from index.models import Answer, ClaimCheck
+    from tests.bot_helpers import citation
+
+    answer = Answer(
+        question="wind farm?", standalone_question="wind farm?",
+        text="It should power about 200,000 homes [1].", citations=[citation(ARTICLES[1], 1)],
+        mode="local", model="SmolLM2-135M-Instruct.Q4_1.gguf",
+        note="Checked against the sources: removed 1 sentence(s) no source supports.",
+        claims=[
+            ClaimCheck(sentence="It should power about 200,000 homes.", given=[2],
+                       action="repointed", numbers=[1], support=0.9, reason="source 1 supports it"),
+            ClaimCheck(sentence="It was built in 1999.", given=[1], action="dropped",
+                       support=0.3, reason="no source supports it (1999)"),
+        ],
+    )  # fmt: skip
+    log = AnswerLog(tmp_path / "answers.sqlite3")
+    log.record(Exchange(1, "private", 11, "ann", "wind farm?", answer=answer))
+    log.close()
+    result = run(tmp_path, "logs", "show", "1")
+    assert result.exit_code == 0, result.output
+    assert "note: Checked against the sources: removed 1 sentence(s)" in result.output
+    assert (
+        "check: repointed ([2] → [1], support 0.90) It should power about 200,000 homes."
+        " — source 1 supports it" in result.output
+    )
+    assert "check: dropped ([1] → -, support 0.30) It was built in 1999." in result.output

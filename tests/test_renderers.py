@@ -198,3 +198,27 @@ def test_the_plain_text_fallback_counts_utf16_units() -> None:
 
     cut = fit_plain("📰 " * 3000)  # 3 UTF-16 units each: 9,000 in all
     assert utf16_len(cut) <= MESSAGE_LIMIT and cut.endswith("…") and cut.startswith("📰 📰")
+
+
+def test_show_lists_the_checks_of_a_generated_answer_escaped() -> None:
+    import json
+
+    from bot.admin import show_lines
+
+    checks = [
+        {"sentence": "It powers <b>200,000</b> homes.", "given": [2], "numbers": [1],
+         "action": "repointed"},
+        {"sentence": "Built in 1999.\x1b[2J", "given": [], "numbers": [], "action": "dropped"},
+    ]  # fmt: skip
+    found = {
+        "id": 7, "created_at": "2025-01-01 10:00:00", "declined": 0, "error": None, "up": 0,
+        "down": 0, "user_name": "ann", "user_id": 1, "chat_type": "private", "chat_id": 5,
+        "question": "wind?", "answer": "It powers 200,000 homes [1].", "citations": [],
+        "note": "Checked against the sources: re-pointed 1 citation(s).",
+        "claim_checks": json.dumps(checks),
+    }  # fmt: skip
+    text = "\n".join(parse_html(line) for line in show_lines(found))
+    assert "Checked against the sources: re-pointed 1 citation(s)." in text
+    assert "• repointed ([2] → [1]): It powers <b>200,000</b> homes." in text
+    assert "• dropped (no marker → –): Built in 1999." in text
+    assert_inert(text)
