@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from bot.answer_log import AnswerLog, Exchange
 from cli.main import cli
 from index.errors import ArticleNotFoundError
-from index.models import Answer, Article, Chunk
+from index.models import Answer, Article, Chunk, ClaimCheck
 from index.settings import Settings, load_settings
 from index.wiring import Wiring
 from tests.bot_helpers import ARTICLES, citation
@@ -253,6 +253,25 @@ def test_hostile_text_is_neutralised_and_escaped(desk: Desk, admin: TestClient) 
     assert "&lt;i&gt;note&lt;/i&gt;" in html
     assert "Q&amp;A: Is &lt;AI&gt; &gt; &#34;human&#34; editors?" in html
     assert 'href="https://example.com/q?a=1&amp;b=&lt;2&gt;&amp;c=&#34;x&#34;"' in html
+
+
+def test_the_checks_of_a_generated_answer_are_shown(desk: Desk, admin: TestClient) -> None:
+    log: AnswerLog = desk[1]
+    checks = [
+        ClaimCheck(sentence="Bike lanes open in May.", given=[2], action="repointed", numbers=[1],
+                   support=0.91, reason="its own source does not say it"),
+        ClaimCheck(sentence="The mayor loves <b>cycling</b>.", given=[], action="dropped",
+                   support=0.12, reason="no source supports it"),
+    ]  # fmt: skip
+    answer = Answer(question="bikes?", standalone_question="bikes?", text="Lanes open in May [1].",
+                    citations=[citation(ARTICLES[0], 1)], mode="openai", claims=checks)  # fmt: skip
+    exchange_id = log.record(Exchange(5, "private", 5, "dee", "bikes?", answer=answer))
+    html = admin.get(f"/answers/{exchange_id}").text
+    assert "What checking the generated sentences did" in html
+    assert "<td>[2]</td><td>[1]</td>" in html and "<td>re-pointed</td>" in html
+    assert '<tr class="dropped">' in html and "The mayor loves &lt;b&gt;cycling&lt;/b&gt;." in html
+    # an extractive answer has nothing of the kind
+    assert "What checking" not in admin.get("/answers/1").text
 
 
 def test_stats_page_counts_per_day_with_charts(admin: TestClient) -> None:
