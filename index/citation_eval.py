@@ -114,7 +114,8 @@ def _fmt(value: float | None) -> str:
 
 def as_written(answer: Answer) -> CitationCounts:
     """The model's own sentences and markers, as the check found them."""
-    claims = answer.claims
+    # an answer of a revision from before claim checks has none (bench/answers.py --against)
+    claims = getattr(answer, "claims", [])
     return CitationCounts(
         sentences=len(claims),
         cited=sum(bool(c.given) for c in claims),
