@@ -116,7 +116,34 @@ def standalone_question(
         return question
     if condense is not None:
         try:
-            return condense(question, history)
+            condensed = condense(question, history)
         except LLMError as exc:
             logger.warning("condensing the follow-up failed, using the heuristic: %s", exc)
+        else:
+            unfit = _unfit_condensed(condensed, question, history)
+            if not unfit:
+                return condensed
+            logger.info("the model's standalone question %s; using the heuristic", unfit)
     return heuristic_standalone(question, history)
+
+
+def _unfit_condensed(condensed: str, question: str, history: list[Turn]) -> str:
+    """Why a model's standalone question cannot stand in for `question` ("" if it can).
+
+    A small model repeats the prompt, answers instead of rewriting, or drops what was asked
+    ("who is its governor" → "What did Valdoria's central bank do?"): the rewrite must be one
+    question of modest length that keeps the user's own words and, for a question that
+    leans on the conversation, adds something of it.
+    """
+    said = " ".join(condensed.split())
+    if not said or len(said) > 3 * len(question) + 200 or said.count("?") > 1:
+        return "is not one question"
+    if "<" in said and "<" not in question:
+        return "repeats the prompt"
+    own = {stem(t) for t in key_terms(question)}
+    written = {stem(t) for t in key_terms(said)}
+    if len(own - written) > len(own) / 3:  # a word may be reworded, not what was asked
+        return "drops words of the question"
+    if leans_on_history(question) and not written - own:
+        return "adds nothing of the conversation"
+    return ""

@@ -300,6 +300,27 @@ def test_follow_up_is_condensed_by_the_llm(fake: FakeOpenAI, sample_settings: Se
     assert "10,000" in answer.citations[0].quote
 
 
+@pytest.mark.parametrize(
+    "condensed",
+    [
+        # a small model's real failures: the prompt echoed, the question lost, an answer
+        "<user>How many troops are at the border now? <conversation> User: How many troops",
+        "How many troops are at the border now?",
+        "Roughly 5,000 troops are at the border [1]. The answer is: 5,000 [1].",
+    ],
+)
+def test_a_rewrite_that_loses_the_question_gives_way_to_the_heuristic(
+    fake: FakeOpenAI, sample_settings: Settings, condensed: str
+) -> None:
+    fake.enqueue([condensed, "Mexico is sending 10,000 National Guard troops [1]."])
+    history = [Turn(question="How many troops are at the border now?", answer="About 5,000 [1].")]
+    answer = llm_desk(fake, sample_settings).answer(
+        "and what did Mexico do?", history=history, as_of=AS_OF
+    )
+    assert answer.standalone_question == "What did Mexico do (about: troops, border)?"
+    assert "Question: What did Mexico do (about: troops, border)?" in fake.prompts()[1]
+
+
 def test_condense_and_compose_share_one_time_budget(
     fake: FakeOpenAI, sample_settings: Settings
 ) -> None:
