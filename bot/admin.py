@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.errors import AnswerLogError
-from bot.log_queries import LogFilter, list_exchanges, show_exchange, stats, unanswered
+from bot.log_queries import (
+    LogFilter,
+    claim_checks,
+    list_exchanges,
+    show_exchange,
+    stats,
+    unanswered,
+)
 from bot.render import esc, link
 from bot.sending import send_html
 from bot.services import asker_of, services
 from bot.split import pack, split_text
+from index.citations import marker_list
 from index.display import cap, neutralise, one_line
+from index.models import ClaimCheck
 
 ADMIN_COMMANDS = [
     ("stats", "Answer log statistics"),
@@ -106,7 +114,7 @@ def show_lines(found: dict[str, Any]) -> list[str]:
     lines += [esc(p) for p in split_text("A: " + neutralise(found["answer"] or ""), 3500)]
     if found.get("note"):
         lines.append(f"<i>{esc(cap(neutralise(found['note']), 1000))}</i>")
-    lines += _check_lines(found.get("claim_checks"))
+    lines += _check_lines(claim_checks(found))
     for cite in found["citations"]:
         label = cite["title"] or cite["url"] or cite["source"] or cite["article_id"] or "source"
         lines.append(
@@ -119,17 +127,14 @@ def show_lines(found: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _check_lines(checks_json: str | None) -> list[str]:
+def _check_lines(checks: list[ClaimCheck]) -> list[str]:
     """What checking a generated answer did, one line per sentence the model wrote."""
-    lines = []
-    for check in json.loads(checks_json or "[]"):
-        given = "".join(f"[{n}]" for n in check["given"]) or "no marker"
-        shown = "".join(f"[{n}]" for n in check["numbers"]) or "–"
-        lines.append(
-            f"• <b>{esc(check['action'])}</b> ({esc(given)} → {esc(shown)}): "
-            f"{esc(cap(neutralise(check['sentence']), 300))}"
-        )
-    return lines
+    return [
+        f"• <b>{esc(check.action)}</b> ({esc(marker_list(check.given, none='no marker'))} → "
+        f"{esc(marker_list(check.numbers, none='–'))}): "
+        f"{esc(cap(neutralise(check.sentence), 300))}"
+        for check in checks
+    ]
 
 
 async def show_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

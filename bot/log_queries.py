@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from typing import Any
 
 from bot.answer_log import AnswerLog
 from bot.errors import AnswerLogError
+from index.models import ClaimCheck
 
 _SUMMARY = (
     "SELECT e.*, "
@@ -123,6 +125,15 @@ def show_exchange(log: AnswerLog, exchange_id: int) -> dict[str, Any]:
             )
         ]
     return result
+
+
+def claim_checks(found: dict[str, Any]) -> list[ClaimCheck]:
+    """The logged checks of an exchange's generated sentences (`show_exchange`'s result): []
+    for an extractive answer, and for a damaged field (not worth a failed review)."""
+    try:
+        return [ClaimCheck.model_validate(c) for c in json.loads(found.get("claim_checks") or "[]")]
+    except (ValueError, TypeError):
+        return []
 
 
 def iter_export(log: AnswerLog) -> Iterator[dict[str, Any]]:

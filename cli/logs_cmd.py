@@ -123,7 +123,8 @@ def show_command(settings: Settings, exchange_id: int, as_json: bool) -> None:
     \b
     Example:  newsdesk logs show 42
     """
-    from bot.log_queries import show_exchange
+    from bot.log_queries import claim_checks, show_exchange
+    from index.citations import marker_list
 
     found = show_exchange(open_log(settings), exchange_id)
     if as_json:
@@ -146,13 +147,13 @@ def show_command(settings: Settings, exchange_id: int, as_json: bool) -> None:
         click.echo(f"   error: {block(found['error'])}")
     if found.get("note"):
         click.echo(f"   note: {block(found['note'])}")
-    for check in json.loads(found.get("claim_checks") or "[]"):
-        given = "".join(f"[{n}]" for n in check["given"]) or "no marker"
-        shown = "".join(f"[{n}]" for n in check["numbers"])
-        reason = f" — {block(check['reason'])}" if check["reason"] else ""
+    for check in claim_checks(found):
+        given = marker_list(check.given, none="no marker")
+        shown = marker_list(check.numbers, none="-")
+        reason = f" — {block(check.reason)}" if check.reason else ""
         click.echo(
-            f"   check: {check['action']} ({given} → {shown or '-'}, support "
-            f"{check['support']:.2f}) {block(check['sentence'])}{reason}"
+            f"   check: {check.action} ({given} → {shown}, support "
+            f"{check.support:.2f}) {block(check.sentence)}{reason}"
         )
     for cite in found["citations"]:
         click.echo(

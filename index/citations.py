@@ -89,6 +89,11 @@ def split_claims(text: str) -> list[str]:
     return claims
 
 
+def marker_list(numbers: list[int], *, none: str) -> str:
+    """`[1][2]`, or `none` for no numbers: a claim check's markers as a reviewer reads them."""
+    return "".join(f"[{n}]" for n in numbers) or none
+
+
 def with_markers(sentence: str, numbers: list[int], *, suffix: str = "") -> str:
     """`text [1] [2].` — markers (and `suffix`) go before the sentence's final full stop."""
     marked = sentence

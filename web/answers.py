@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -11,7 +10,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.errors import AnswerLogError
-from bot.log_queries import LogFilter, count_exchanges, list_exchanges, show_exchange
+from bot.log_queries import (
+    LogFilter,
+    claim_checks,
+    count_exchanges,
+    list_exchanges,
+    show_exchange,
+)
 from index.catalog import Catalog
 from index.errors import ArticleNotFoundError
 from web.desk import Params, desk_of, page
@@ -72,8 +77,8 @@ def answer_page(request: Request) -> Response:
     for cite in found["citations"]:
         cite["context"] = _passage_in_article(desk.wiring.catalog, cite)
     numbers = {cite["number"] for cite in found["citations"]}
-    checks = _claim_checks(found.get("claim_checks"))
-    return page(request, "answer.html", x=found, numbers=numbers, checks=checks)
+    checks = claim_checks(found)
+    return page(request, "answer.html", x=found, numbers=numbers, checks=checks, said=CHECK_WORDS)
 
 
 # what the check of a generated sentence did, in words for the reviewer
@@ -84,30 +89,6 @@ CHECK_WORDS = {
     "marked": "kept, marked unverified",
     "dropped": "dropped",
 }
-
-
-def _claim_checks(stored: str | None) -> list[dict[str, Any]]:
-    """The logged checks of a generated answer's sentences; [] for extractive answers."""
-    try:
-        checks = json.loads(stored or "[]")
-    except ValueError:
-        return []  # a damaged field is not worth a failed page
-    out = []
-    for check in checks if isinstance(checks, list) else []:
-        if not isinstance(check, dict):
-            continue
-        out.append(
-            {
-                "what": CHECK_WORDS.get(str(check.get("action")), str(check.get("action"))),
-                "dropped": check.get("action") == "dropped",
-                "sentence": str(check.get("sentence", "")),
-                "given": "".join(f"[{n}]" for n in check.get("given") or []) or "no marker",
-                "shown": "".join(f"[{n}]" for n in check.get("numbers") or []) or "–",
-                "support": float(check.get("support") or 0.0),
-                "reason": str(check.get("reason") or ""),
-            }
-        )
-    return out
 
 
 def _passage_in_article(catalog: Catalog, cite: dict[str, Any]) -> dict[str, Any] | None:

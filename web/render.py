@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from index.citations import marker_list
 from index.display import cap, linkable, neutralise, one_line
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,6 +49,7 @@ def environment() -> Environment:
         pct=lambda value: "–" if value is None else f"{value:.0%}",
         answer=answer_html,
         safe_url=lambda value: linkable(value) or "",
+        markers=lambda numbers, none: marker_list(numbers, none=none),
     )
     return env
 
