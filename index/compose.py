@@ -7,7 +7,8 @@ are scored by how much of the question they cover (the article's title counting 
 context), the passage's retrieval score, and whether they offer what the question asks for
 (`index.asks`: a name, a number, a date, a place, a cause). Captions, credits, headings and
 list items are never quoted. The best one to three become the answer, each cited `[n]` with
-its exact character span, one citation per article.
+its exact character span, one citation per article. An answer that leaves out part of what
+a chat question names and is far from it in meaning is about something else: declined too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import date
 
 from index.asks import QuestionKind
 from index.citations import CitationNumbers, add_marker, make_citation
-from index.grounding import missing_words, variant_map
+from index.grounding import CHAT_WORDS, lacking_words, missing_words, variant_map
 from index.models import Citation, ClaimCheck, Passage
 from index.sentences import (
     WEIGHTS,
@@ -44,10 +45,15 @@ GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
 CLOSEST = 2  # stories named when declining
 _TITLE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
 SEMANTIC_DEPTH = 10  # the best sentences by wording that are also compared by meaning
+# an answer that leaves out some of what the question names must at least be this close to it
+# in meaning (MiniLM cosine; a property of the model and the two texts, not of the store)
+OFF_SUBJECT_COSINE = 0.5
 # the text of a stored article by id, to check the question's subject against all of it
 ArticleText = Callable[[str], str]
 # cosine similarity of a question to each of some sentences, by an embedding model
 Similarity = Callable[[str, list[str]], list[float]]
+# a question that describes what it asks for instead of naming it ("which island nation")
+_DESCRIBES = re.compile(r"\bwhich\b", re.I)
 # sentence openers that read fine in lower case after "As of <date>, "
 _LOWERABLE_START = re.compile(
     r"^(?:The|A|An|About|Roughly|Around|Some|Nearly|More|Only|There|It|Its|Most|Almost)\b"
@@ -151,6 +157,10 @@ class ExtractiveComposer:
         kind, asked, candidates = ranking.kind, ranking.asked, ranking.candidates
         candidates = self._by_meaning(focus or question, candidates)
         chosen = self._select(candidates, kind)
+        # (a follow-up's subject is the conversation's, which the answer before established)
+        if focus is None and off_subject(question, chosen):
+            stories = closest_stories([c.passage for c in chosen] + passages)
+            return Composition(text=decline_text(question, closest=stories), declined=True)
         # quote the sentence naming the headline's subject when the headline is about the
         # question but the question does not name that subject ("which show …")
         title = chosen[0].passage.title
@@ -280,6 +290,22 @@ class ExtractiveComposer:
                 continue  # an older report's figure would muddle "how many now"
             chosen.append(cand)
         return chosen
+
+
+def off_subject(question: str, chosen: list[Candidate]) -> bool:
+    """Is the answer about something else? It lacks one of the question's specific words
+    (in its sentences and their headlines) and is not close to the question in meaning:
+    "Hurricane Michael has left a trail of disaster" for "how bad did hurricane milton hit
+    florida", whose article mentions a town called Milton somewhere else."""
+    if len(question.split()) > CHAT_WORDS:  # a quiz's background words are not its subject
+        return False
+    if _DESCRIBES.search(question):  # "which embattled celebrity": the answer names it
+        return False
+    cosines = [c.features["semantic"] for c in chosen if "semantic" in c.features]
+    if not cosines or max(cosines) >= OFF_SUBJECT_COSINE:
+        return False
+    said = [c.text for c in chosen] + sorted({c.passage.title for c in chosen})
+    return bool(lacking_words(question, said))
 
 
 def _names_headline_subject(title: str, asked: set[str]) -> bool:

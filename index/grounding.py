@@ -185,7 +185,12 @@ def specific_words(question: str) -> list[str]:
 
 def _specific(question: str) -> list[tuple[str, bool]]:
     """(word as written, is a name) for each specific word of the question."""
-    out: list[tuple[str, bool]] = []
+    return [(word, name) for word, name, _ in _specific_at(question)]
+
+
+def _specific_at(question: str) -> list[tuple[str, bool, int]]:
+    """(word as written, is a name, its position among the question's words)."""
+    out: list[tuple[str, bool, int]] = []
     seen: set[str] = set()
     # who capitalises names ("Olivia Newton-John") does not leave one in lower case: there a
     # rare lower-case word is just a rare word ("superstardom", "plummet"), not a name
@@ -196,21 +201,23 @@ def _specific(question: str) -> list[tuple[str, bool]]:
     for i, match in enumerate(WORD.finditer(question)):
         token = match.group().rstrip(".,-")
         word = normalise(token)
+        if match.start() and question[match.start() - 1].isdigit():
+            continue  # an ordinal's ending ("23rd"): the number is the word
         if len(word) < 2 or word in STOPWORDS or word in _QUESTION_WORDS or stem(word) in seen:
             continue
         if token[0].isdigit():
             if len(token.replace(",", "")) >= 2:
-                out.append((token, True))
+                out.append((token, True, i))
             continue
         if "-" in word and token[0].isupper():  # "Texas-Mexico": each name on its own
-            out += [(part, True) for part in token.split("-") if len(part) > 1]
+            out += [(part, True, i) for part in token.split("-") if len(part) > 1]
             continue
         rarity = min((_rarity(part) for part in word.split("-") if part), default=9.0)
         capital = i > 0 and token[0].isupper() and not _after_sentence_end(question, match)
         name = capital or is_place(word) or (rarity < NAME_ZIPF and not capitalises)
         if name or rarity <= SPECIFIC_ZIPF:
             seen.add(stem(word))
-            out.append((token, name))
+            out.append((token, name, i))
     return out
 
 
@@ -271,6 +278,28 @@ def missing_words(question: str, texts: list[str]) -> list[str]:
     if chat and len(soft_lacking) > SOFT_SHARE * len(soft):
         return [w for w, _ in lacking]
     return []
+
+
+def lacking_words(question: str, texts: list[str]) -> list[str]:
+    """The question's specific words (names and rare words alike) that `texts` lack.
+
+    A word right before the last of a run of them ("grace" in "grace mbeki") is not needed
+    when that last one is there, as a surname stands for a person named in full once: "Mbeki
+    said" holds "grace mbeki", while "Hurricane Michael" does not hold "hurricane milton".
+    """
+    found = set().union(*(article_terms(t) for t in texts)) if texts else set()
+    words = _specific_at(question)
+    present = [_variant_present(normalise(w), found) for w, _, _ in words]
+    lacking = []
+    for k, (word, _, at) in enumerate(words):
+        if present[k]:
+            continue
+        nxt = k + 1
+        last = nxt < len(words) and words[nxt][2] == at + 1
+        last = last and (nxt + 1 == len(words) or words[nxt + 1][2] != at + 2)
+        if not (last and present[nxt]):
+            lacking.append(word)
+    return lacking
 
 
 def mentions_all(question: str, texts: list[str]) -> bool:

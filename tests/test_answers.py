@@ -69,6 +69,8 @@ def test_the_one_undated_article_answers_its_own_facts(
         ("how many people died in the earthquake in morocco", "morocco"),
         ("what is the interest rate in japan", "japan"),
         ("who won the super bowl", None),
+        # the article names migrants, not the pope: an answer about something else
+        ("what did the pope say about migrants", None),
     ],
 )
 def test_the_one_article_store_declines_what_it_does_not_cover(
@@ -104,6 +106,15 @@ def test_an_absent_subject_is_declined_naming_the_closest_stories(sample_desk: N
     assert answer.declined and not answer.citations
     assert answer.text.startswith("I have nothing on “france”")
     assert "The closest I have: “Coastal rail strike cancels 800 trains" in answer.text
+
+
+def test_an_answer_about_something_else_is_declined(sample_desk: Newsdesk) -> None:
+    # the sports story has "final" and "won", but no Champions League: its best sentence is
+    # about the National Cup and far from the question in meaning
+    answer = sample_desk.answer("who won the champions league final", as_of=AS_OF)
+    assert answer.declined and not answer.citations, answer.text
+    assert answer.text.startswith("I found nothing that answers “who won the champions league")
+    assert "The closest I have: “Riverton Rovers win the cup final 3-1" in answer.text
 
 
 def test_one_article_is_cited_once(sample_desk: Newsdesk) -> None:

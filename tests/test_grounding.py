@@ -9,11 +9,11 @@ import pytest
 
 from index.asks import QuestionKind, offers
 from index.citations import CitationNumbers
-from index.compose import ExtractiveComposer
+from index.compose import ExtractiveComposer, off_subject
 from index.followup import heuristic_standalone, leans_on_history
-from index.grounding import is_place, missing_words, specific_words
+from index.grounding import is_place, lacking_words, missing_words, specific_words
 from index.models import Passage, Turn
-from index.sentences import quotable, sentences
+from index.sentences import Candidate, quotable, sentences
 
 QUAKE = "A magnitude 7.8 earthquake struck southern Turkey and northern Syria early on Monday."
 
@@ -49,6 +49,54 @@ def test_the_subject_must_be_in_the_article(
         assert found, "a place the article never names"
     else:
         assert found == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "lacking"),
+    [
+        # a surname stands for the person named in full
+        ("what pay rise does grace mbeki want", "Mbeki said the union wants 7% more.", []),
+        ("how bad did hurricane milton hit florida", "Hurricane Michael hit Florida.", ["milton"]),
+        (
+            "did taylor swift endorse kamala harris",
+            "Vice President Kamala Harris will speak.",
+            ["taylor", "swift", "endorse"],
+        ),
+    ],
+)
+def test_what_an_answer_leaves_out_of_the_question(
+    question: str, said: str, lacking: list[str]
+) -> None:
+    assert lacking_words(question, [said]) == lacking
+
+
+def _said(text: str, cosine: float) -> Candidate:
+    p = Passage(
+        chunk_id="a:v:0", article_id="a", title="Storm batters the coast", source="Outlet",
+        url="https://example.com/a", published=None, start=0, end=len(text), text=text, score=0.5,
+    )  # fmt: skip
+    return Candidate(p, 0, 0, len(text), set(), 1.0, 1.0, features={"semantic": cosine})
+
+
+def test_an_answer_about_something_else_lacks_a_word_and_is_far_in_meaning() -> None:
+    said = [_said("Hurricane Michael has left a trail of disaster across Florida.", 0.42)]
+    assert off_subject("how bad did hurricane milton hit florida", said)
+    # close in meaning, or holding every word, it answers
+    assert not off_subject("how bad did hurricane milton hit florida", [_said(said[0].text, 0.6)])
+    assert not off_subject("how bad did hurricane michael hit florida", said)
+    # a question that describes what it asks for is answered by a name, not its words
+    assert not off_subject("which storm left a trail of disaster in the panhandle", said)
+    # a quiz question's paragraph of background is not its subject
+    long = "After a week of warnings and evacuations along the gulf coast, how bad did it get "
+    assert not off_subject(long + "when hurricane milton finally hit florida", said)
+
+
+def test_an_ordinal_is_its_number() -> None:
+    words = specific_words("did djokovic win the french open for his 23rd grand slam")
+    assert "23" in words and "rd" not in words
+    assert (
+        missing_words("did djokovic win his 23rd grand slam", ["Djokovic's 23rd Grand Slam"]) == []
+    )
 
 
 def test_a_long_quiz_question_may_carry_context_the_article_lacks() -> None:
