@@ -130,12 +130,19 @@ class LLMAnswerer:
     """Answers from passages with an LLM; raises `LLMError` on failure or timeout."""
 
     def __init__(
-        self, *, llm: LLM, model_name: str, timeout_s: float, claims: ClaimChecker
+        self,
+        *,
+        llm: LLM,
+        model_name: str,
+        timeout_s: float,
+        claims: ClaimChecker,
+        condenses: bool = True,
     ) -> None:
         self.llm = llm
         self.model_name = model_name
         self.timeout_s = timeout_s
         self.claims = claims
+        self.condenses = condenses  # False: follow-ups are made standalone without the model
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
 
     def compose(

@@ -106,7 +106,7 @@ class Newsdesk:
         # one LLM time budget per question, shared by condensing and composing
         llm = self.llm_answerer
         deadline = llm.deadline() if llm else None
-        condense = partial(llm.condense, deadline=deadline) if llm else None
+        condense = partial(llm.condense, deadline=deadline) if llm and llm.condenses else None
         standalone = standalone_question(text, history, condense=condense)
         t0 = time.perf_counter()
         found = self.retriever.retrieve(

@@ -250,9 +250,12 @@ def build_llm_answerer(
     checker = ClaimChecker(
         support=SupportChecker(similarity=similarity), unsupported=settings.llm_unsupported
     )
+    # SmolLM2-135M's standalone questions were all unusable (docs/benchmarks.md, local mode)
+    # and cost 0.2-3.3 s each: in local mode follow-ups go to the heuristic at once
     return LLMAnswerer(
         llm=build_llm(settings), model_name=model_name(settings),
         timeout_s=settings.llm_timeout_s, claims=checker,
+        condenses=settings.answer_mode != "local",
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from index.citations import CitationNumbers
 from index.compose import Composition
 from index.embeddings import OnnxMiniLMEmbedding
 from index.errors import ConfigError, LLMUnusableError
+from index.followup import heuristic_standalone
 from index.llm_answer import build_llm
 from index.models import Citation, Passage, Turn
 from index.service import Newsdesk
@@ -319,6 +320,20 @@ def test_a_rewrite_that_loses_the_question_gives_way_to_the_heuristic(
     )
     assert answer.standalone_question == "What did Mexico do (about: troops, border)?"
     assert "Question: What did Mexico do (about: troops, border)?" in fake.prompts()[1]
+
+
+def test_an_answerer_that_does_not_condense_leaves_follow_ups_to_the_heuristic(
+    fake: FakeOpenAI, sample_settings: Settings
+) -> None:
+    fake.enqueue(["Mexico is sending 10,000 National Guard troops to its side of the border [1]."])
+    desk = llm_desk(fake, sample_settings)
+    assert desk.llm_answerer is not None
+    desk.llm_answerer.condenses = False  # as in local mode (index.wiring)
+    history = [Turn(question="How many troops are at the border now?", answer="About 5,000 [1].")]
+    answer = desk.answer("and what did Mexico do?", history=history, as_of=AS_OF)
+    assert answer.standalone_question == heuristic_standalone("and what did Mexico do?", history)
+    assert len(fake.prompts()) == 1 and "Question: " in fake.prompts()[0]  # the answer only
+    assert "10,000" in answer.citations[0].quote
 
 
 def test_condense_and_compose_share_one_time_budget(
