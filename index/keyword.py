@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -39,6 +41,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 POINTER = "CURRENT"
 META = "meta.json"
+WORDS = "words.json"  # every word of the chunks, lower case, with the number of chunks using it
+_LETTERS = re.compile(r"[a-z]+")
 # the title says what the story is about; passages deep in an article often never name it
 TITLE_IN_TEXT = True
 
@@ -60,6 +64,7 @@ class _Loaded:
     published: np.ndarray  # int32 yyyymmdd, 0 when unknown
     source_codes: np.ndarray  # int32 index into `sources`
     sources: list[str]
+    words: dict[str, int] | None = None  # loaded on first use (`KeywordIndex.words`)
 
 
 class KeywordIndex:
@@ -128,6 +133,7 @@ class KeywordIndex:
             build_dir / "sources.npy",
             np.array([code[row["source"]] for row in rows], dtype=np.int32),
         )
+        (build_dir / WORDS).write_text(json.dumps(word_counts(texts)), encoding="utf-8")
         meta = {"generation": generation, "chunks": len(rows), "sources": sources}
         (build_dir / META).write_text(json.dumps(meta), encoding="utf-8")
         self._publish(build_dir)
@@ -177,6 +183,24 @@ class KeywordIndex:
                 self._loaded = _read_build(current)
             return self._loaded
 
+    def words(self) -> dict[str, int]:
+        """The words of the indexed chunks (lower case) and how many chunks use each: what
+        `index.spelling` reads a mistyped question word as. An index built before it kept
+        them is read from the catalog instead."""
+        loaded = self._load()
+        if loaded is None:
+            return {}
+        with self._lock:
+            if loaded.words is None:
+                path = loaded.build_dir / WORDS
+                if path.exists():
+                    loaded.words = json.loads(path.read_text(encoding="utf-8"))
+                elif self._catalog is not None:  # kept with the build from now on
+                    rows = self._catalog.iter_chunks()
+                    loaded.words = word_counts([_scored_text(r["title"], r["text"]) for r in rows])
+                    _write_quietly(path, json.dumps(loaded.words))
+            return loaded.words or {}
+
     # -- searching ---------------------------------------------------------------------
     def search(
         self,
@@ -203,6 +227,25 @@ class KeywordIndex:
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(str(loaded.chunk_ids[i]), float(scores[i])) for i in best if scores[i] > 0]
+
+
+def word_counts(texts: list[str]) -> dict[str, int]:
+    """{word: number of texts using it}, words of three letters or more, lower case."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({w for w in _LETTERS.findall(text.lower()) if len(w) >= 3})
+    return dict(counts)
+
+
+def _write_quietly(path: Path, text: str) -> None:
+    """Write `path` whole (temp file, then rename) or not at all; a failure is only logged."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        logger.warning("could not keep the index's words in %s: %s", path, exc)
+        tmp.unlink(missing_ok=True)
 
 
 def _scored_text(title: str, text: str) -> str:

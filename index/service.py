@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +20,7 @@ from index.errors import LLMError, LLMUnusableError, QuestionError
 from index.followup import standalone_question
 from index.models import Answer, Filters, Passage, Timings, Turn
 from index.settings import Settings
+from index.spelling import Speller, read_as, reading_note
 
 if TYPE_CHECKING:
     from index.llm_answer import Draft, LLMAnswerer
@@ -71,6 +73,23 @@ class PassageRetriever(Protocol):
     ) -> list[Passage]: ...
 
 
+@dataclass
+class _Attempt:
+    """One try at a question: what was retrieved and composed, and how long it took."""
+
+    standalone: str
+    found: list[Passage]
+    composition: Composition
+    mode: str
+    model: str | None
+    retrieve_ms: float
+    compose_ms: float
+
+    @property
+    def declined(self) -> bool:
+        return self.composition.declined
+
+
 class Newsdesk:
     """Answers questions over the stored articles, every claim cited; see the module doc."""
 
@@ -81,11 +100,13 @@ class Newsdesk:
         composer: ExtractiveComposer,
         llm_answerer: LLMAnswerer | None,
         settings: Settings,
+        speller: Speller | None = None,
     ) -> None:
         self.retriever = retriever
         self.composer = composer
         self.llm_answerer = llm_answerer
         self.settings = settings
+        self.speller = speller
 
     def answer(
         self,
@@ -98,7 +119,9 @@ class Newsdesk:
     ) -> Answer:
         """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one.
 
-        `on_draft`: see `Answerer.answer`.
+        `on_draft`: see `Answerer.answer`. A declined question with words that neither
+        English nor the articles know is asked once more with those read as the stored words
+        they most likely mistype (`index.spelling`); the answer then says how it read them.
         """
         started = time.perf_counter()
         text = check_question(question, max_chars=self.settings.max_question_chars)
@@ -106,6 +129,43 @@ class Newsdesk:
         # one LLM time budget per question, shared by condensing and composing
         llm = self.llm_answerer
         deadline = llm.deadline() if llm else None
+        draft = on_draft if self.settings.llm_stream else None
+        tried = self._attempt(text, history, filters, as_of, deadline, draft)
+        fixes = self.speller.corrections(text) if tried.declined and self.speller else {}
+        if fixes:
+            again = self._attempt(read_as(text, fixes), history, filters, as_of, deadline, draft)
+            if not again.declined:
+                tried = again
+                note = again.composition.note
+                again.composition.note = " ".join(filter(None, [reading_note(fixes), note]))
+        composition = tried.composition
+        return Answer(
+            question=text,
+            standalone_question=tried.standalone,
+            text=composition.text,
+            citations=composition.citations,
+            passages=self._relevant(tried.found),
+            declined=composition.declined,
+            mode=tried.mode,
+            model=tried.model,
+            note=composition.note,
+            claims=composition.claims,
+            timings=Timings(
+                retrieve_ms=tried.retrieve_ms, compose_ms=tried.compose_ms, total_ms=_ms(started)
+            ),
+        )
+
+    def _attempt(
+        self,
+        text: str,
+        history: list[Turn],
+        filters: Filters | None,
+        as_of: date | None,
+        deadline: float | None,
+        draft: Draft | None,
+    ) -> _Attempt:
+        """Standalone question, retrieval and composition for the question `text`."""
+        llm = self.llm_answerer
         condense = partial(llm.condense, deadline=deadline) if llm and llm.condenses else None
         standalone = standalone_question(text, history, condense=condense)
         t0 = time.perf_counter()
@@ -115,23 +175,10 @@ class Newsdesk:
         retrieve_ms = _ms(t0)
         t0 = time.perf_counter()
         focus = text if standalone != text else None
-        draft = on_draft if self.settings.llm_stream else None
         composition, mode, model = self._compose(
             standalone, focus, found, history, as_of, deadline, draft
         )
-        return Answer(
-            question=text,
-            standalone_question=standalone,
-            text=composition.text,
-            citations=composition.citations,
-            passages=self._relevant(found),
-            declined=composition.declined,
-            mode=mode,
-            model=model,
-            note=composition.note,
-            claims=composition.claims,
-            timings=Timings(retrieve_ms=retrieve_ms, compose_ms=_ms(t0), total_ms=_ms(started)),
-        )
+        return _Attempt(standalone, found, composition, mode, model, retrieve_ms, _ms(t0))
 
     def _compose(
         self,

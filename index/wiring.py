@@ -107,6 +107,7 @@ class Wiring:
         from index.compose import ExtractiveComposer
         from index.retrieve import relevance_floor
         from index.service import Newsdesk
+        from index.spelling import Speller
 
         retriever = self.retriever
         semantic = self.settings.answer_semantic
@@ -124,6 +125,7 @@ class Wiring:
                 similarity=sentence_similarity(retriever.embed_model, cache=SUPPORT_CACHE),
             ),
             settings=self.settings,
+            speller=Speller(self.keyword.words),
         )
 
     def delete_articles(self, article_ids: list[str]) -> None:

@@ -117,6 +117,29 @@ def test_an_answer_about_something_else_is_declined(sample_desk: Newsdesk) -> No
     assert "The closest I have: “Riverton Rovers win the cup final 3-1" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "fact", "note"),
+    [
+        ("whos mexicos presdient", "Claudia Sheinbaum", "Read “presdient” as “president”."),
+        ("what did mexcio deploy to the border", "10,000", "Read “mexcio” as “mexico”."),
+        ("who's sheinbuam", "Sheinbaum", "Read “sheinbuam” as “sheinbaum”."),
+    ],
+)
+def test_a_typo_is_read_as_the_word_the_article_uses(
+    seed_desk: Newsdesk, question: str, fact: str, note: str
+) -> None:
+    answer = seed_desk.answer(question)
+    assert not answer.declined, answer.text
+    assert fact in lead(answer) and answer.note == note
+    assert answer.question == question  # the log keeps what was typed
+
+
+def test_a_word_no_article_comes_near_still_declines(seed_desk: Newsdesk) -> None:
+    answer = seed_desk.answer("who is qwertzuiop")
+    assert answer.declined and answer.note is None
+    assert answer.text.startswith("I have nothing on “qwertzuiop”")
+
+
 def test_one_article_is_cited_once(sample_desk: Newsdesk) -> None:
     for question in ["how many troops are at the border now", "what did valdoria's bank do"]:
         answer = sample_desk.answer(question, as_of=AS_OF)

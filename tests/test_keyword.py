@@ -91,3 +91,19 @@ def test_empty_catalog_and_unknown_words(tmp_path: Path) -> None:
     assert index.search("anything", top_k=3) == []
     assert index.refresh(open_store(settings).catalog) is True
     assert index.search("anything", top_k=3) == []
+
+
+def test_the_index_keeps_the_words_of_the_articles(built: Settings) -> None:
+    index = KeywordIndex(path=built.keyword_dir)
+    words = index.words()
+    assert words["millbrook"] == 1 and words["council"] >= 1  # chunks using each word
+    assert "the" in words and "a" not in words  # three letters or more, stopwords included
+
+
+def test_an_index_built_before_it_kept_words_gets_them_from_the_catalog(built: Settings) -> None:
+    current = built.keyword_dir / (built.keyword_dir / POINTER).read_text().strip()
+    (current / "words.json").unlink()
+    index = KeywordIndex(path=built.keyword_dir)
+    index.refresh(open_store(built).catalog)  # nothing changed: no rebuild
+    assert index.words()["millbrook"] == 1
+    assert (current / "words.json").exists()  # kept for the next process

@@ -1,0 +1,109 @@
+"""Typos in questions: "whos mexicos presdient" read as "whos mexicos president".
+
+A question word the articles do not use, and that English has not either (or only as a
+rarity: "prises"), cannot be found, and the subject check declines the question for lacking
+it. Such a word is read as the stored word it most likely mistypes: one edit away (a swap of
+two neighbouring letters counts as one), two for words of nine letters or more, with the
+same first letter (people rarely mistype that one), and among equals the word more articles
+use. A word of four or five letters is read only as the one stored word one edit away:
+"brwon" as "brown", while "milei" (beside "miles" and "mile") and "flods" (beside "floods"
+and "foods") are left as they are, since their nearest stored word is a guess.
+A word the articles use only once or twice, when a word one edit away is used twenty times
+as often, is taken for the articles' own typo ("westminister"). The store's words come with
+its keyword index (`KeywordIndex.words`), so "sheinbuam" is read as the "Sheinbaum" the
+articles name.
+
+The service asks only when a question was declined, and the answer says how it read the
+question ("Read “presdient” as “president”.").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from index.grounding import zipf
+from index.text import WORD, normalise
+
+MIN_LETTERS = 4  # shorter words are abbreviations and names, not typos worth guessing at
+SHORT_WORD = 6  # under this length, only a word with one stored word one edit away
+LONG_WORD = 9  # ... and from this length two edits still point at one word
+# an English word rarer than this (Zipf; about 1 per million words) may still be a typo
+RARE_ENGLISH = 3.0
+STORE_TYPO = (3, 20)  # a stored word used at most 3 times, beside one used 20 times as often
+# rapidfuzz: edit distances in C++ over the store's vocabulary (~140,000 words for 8,000
+# articles) in a few milliseconds; the standard library's difflib takes seconds for that
+Vocabulary = Callable[[], Mapping[str, int]]  # word -> number of chunks using it
+
+
+class Speller:
+    """Corrections for the mistyped words of a question, from the store's vocabulary."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
+        self._words: list[str] = []
+        self._of: Mapping[str, int] | None = None
+
+    def corrections(self, question: str) -> dict[str, str]:
+        """{word as written: its reading} for each word of `question` taken for a typo."""
+        out: dict[str, str] = {}
+        for match in WORD.finditer(question):
+            token = match.group()
+            word = normalise(token)
+            if len(word) < MIN_LETTERS or not word.isalpha() or token in out:
+                continue
+            vocabulary = self._vocab()
+            if zipf(word) >= RARE_ENGLISH or _possessive(word, vocabulary):
+                continue
+            uses = vocabulary.get(word, 0)
+            if uses > STORE_TYPO[0]:
+                continue
+            fix = self._closest(word, vocabulary)
+            if fix and uses and vocabulary[fix] < STORE_TYPO[1] * uses:
+                continue
+            if fix:
+                written = token.lower().replace(word, fix, 1)
+                out[token] = written.capitalize() if token[0].isupper() else written
+        return out
+
+    def _vocab(self) -> Mapping[str, int]:
+        current = self._vocabulary()  # the same mapping until the store's index is rebuilt
+        if current is not self._of:
+            self._of, self._words = current, list(current)
+        return current
+
+    def _closest(self, word: str, vocabulary: Mapping[str, int]) -> str | None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        limit = 2 if len(word) >= LONG_WORD else 1
+        found = process.extract(
+            word, self._words, scorer=OSA.distance, score_cutoff=limit, limit=20
+        )
+        near = [
+            (edits, -vocabulary[w], w) for w, edits, _ in found if w[0] == word[0] and w != word
+        ]
+        if len(word) < SHORT_WORD and len(near) != 1:
+            return None
+        return min(near)[2] if near else None
+
+
+def _possessive(word: str, vocabulary: Mapping[str, int]) -> bool:
+    """ "mexicos": a possessive typed without its apostrophe, which stemming takes care of."""
+    return word.endswith("s") and (word[:-1] in vocabulary or zipf(word[:-1]) > 0)
+
+
+def read_as(question: str, corrections: Mapping[str, str]) -> str:
+    """`question` with each corrected word replaced by its reading."""
+    parts, last = [], 0
+    for match in WORD.finditer(question):
+        if match.group() in corrections:
+            parts += [question[last : match.start()], corrections[match.group()]]
+            last = match.end()
+    return "".join(parts) + question[last:]
+
+
+def reading_note(corrections: Mapping[str, str]) -> str:
+    """What the user is told: "Read “presdient” as “president”." """
+    said = [f"“{word}” as “{fix}”" for word, fix in corrections.items()]
+    listed = ", ".join(said[:-1]) + f" and {said[-1]}" if len(said) > 1 else said[0]
+    return f"Read {listed}."

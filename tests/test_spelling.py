@@ -1,0 +1,61 @@
+"""Mistyped question words read as the stored words they mistype (`index.spelling`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.spelling import Speller, read_as, reading_note
+
+VOCABULARY = {
+    "president": 40, "mexico": 30, "sheinbaum": 5, "floods": 10, "foods": 20, "brown": 3,
+    "westminster": 60, "westminister": 1, "miles": 50, "mile": 40, "border": 25,
+}  # fmt: skip
+
+
+def corrections(question: str) -> dict[str, str]:
+    return Speller(lambda: VOCABULARY).corrections(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("whos mexicos presdient", {"presdient": "president"}),  # two letters swapped
+        ("who's sheinbuam", {"sheinbuam": "sheinbaum"}),  # a name only the articles know
+        ("Presdient of Mexcio?", {"Presdient": "President", "Mexcio": "Mexico"}),
+        ("mexcio's president", {"mexcio's": "mexico's"}),
+        ("who is ketanji brwon jackson", {"brwon": "brown"}),  # the one stored word near it
+        ("who won the westminister dog show", {"westminister": "westminster"}),  # the store's typo
+        ("how many troops are at the boarder", {"boarder": "border"}),  # a rare English word
+    ],
+)
+def test_a_mistyped_word_is_read_as_the_stored_word(question: str, read: dict[str, str]) -> None:
+    assert corrections(question) == read
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did the mayor promise",  # English words the store lacks are just lacking
+        "how many people died in the kentucky flods",  # "floods" or "foods": a guess
+        "who is javier milei",  # "miles", "mile": a subject the store lacks, not a typo
+        "who is zresident",  # the first letter is rarely the mistyped one
+        "how strong was the quake in morroco",  # two edits from anything, in a short word
+    ],
+)
+def test_a_word_that_is_no_clear_typo_is_left_alone(question: str) -> None:
+    assert corrections(question) == {}
+
+
+def test_the_question_as_read_and_what_the_user_is_told() -> None:
+    fixes = {"Presdient": "President", "mexcio's": "mexico's"}
+    assert read_as("Presdient of mexcio's army?", fixes) == "President of mexico's army?"
+    assert reading_note({"presdient": "president"}) == "Read “presdient” as “president”."
+    assert reading_note(fixes) == "Read “Presdient” as “President” and “mexcio's” as “mexico's”."
+
+
+def test_the_vocabulary_is_read_again_when_the_index_changes() -> None:
+    current = {"president": 1}
+    speller = Speller(lambda: current)
+    assert speller.corrections("who is sheinbuam") == {}
+    current = {"president": 1, "sheinbaum": 2}  # a rebuilt index: a new mapping
+    assert speller.corrections("who is sheinbuam") == {"sheinbuam": "sheinbaum"}
