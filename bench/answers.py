@@ -7,7 +7,8 @@ Suites (question file × store):
   unanswerable and follow-up chains, asked as of today, on the full corpus store;
 - realtimeqa-dev: the 121 dated quiz questions, each asked as of its own date, same store;
 - seed: the one undated article of shared/seeds, in a store of its own;
-- samples: the sample articles of the repository.
+- samples: the sample articles of the repository;
+- typos: natural-dev's answerable questions, one word of each mistyped, on the full store.
 The full store is built by `bench/retrieval.py --ingest-only` (or bench/ingest.py) and found
 at --full (default /work/bench-data/full); the small stores are built here when missing.
 With --against REV the same suites also run on the code of git revision REV (checked out
@@ -36,6 +37,8 @@ SUITES = {
     "realtimeqa-dev": ("full", [RTQA], None),
     "seed": ("seed", [QUESTIONS / "seed.jsonl"], None),
     "samples": ("samples", [QUESTIONS / "samples.jsonl"], None),
+    # natural-dev's answerable questions with one typing slip each (make_typos.py)
+    "typos": ("full", [QUESTIONS / "typos.jsonl"], None),
 }
 CHAINS = QUESTIONS / "natural-chains.jsonl"
 COLUMNS = [
