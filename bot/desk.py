@@ -19,6 +19,7 @@ from bot.memory import ConversationMemory
 from index.errors import QuestionError
 from index.models import Answer, Turn
 from index.service import Answerer
+from index.smalltalk import small_talk_reply
 
 if TYPE_CHECKING:
     from index.llm_answer import Draft
@@ -90,6 +91,9 @@ class AnswerDesk:
         question = question.strip()
         if not question:
             return Outcome(None, refusal="Ask me a question about the news.")
+        chat = small_talk_reply(question)
+        if chat is not None:  # "hi", "thanks!": answered in kind, not searched, not logged
+            return Outcome(None, refusal=chat)
         if len(question) > self.max_question_chars:
             return Outcome(
                 None,

@@ -60,7 +60,11 @@ class ChatSession:
             return HELP
         from index.errors import QuestionError
         from index.models import Turn
+        from index.smalltalk import small_talk_reply
 
+        chat = small_talk_reply(line)
+        if chat is not None:  # "thanks": answered in kind, not searched, not logged
+            return chat
         draft = DraftPrinter(self.write) if self.write else None
         try:
             answer = self.desk.answer(

@@ -118,6 +118,19 @@ def test_chat_follows_up_and_shows_sources(
     assert "never asked" not in out
 
 
+def test_chat_answers_thanks_in_kind_and_carries_on(
+    sample_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = (
+        "How many measles cases are there in Eastmoor?\nthanks!\nand how many went to hospital\n"
+    )
+    result = run(sample_settings, tmp_path, monkeypatch, "chat", stdin=script)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "You're welcome! Ask me anything else about the news." in out
+    assert "312 confirmed cases" in out and "Forty-one" in out  # the follow-up kept its topic
+
+
 def test_chat_reports_a_too_long_question_and_carries_on(
     sample_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -79,6 +79,24 @@ async def test_declined_question_says_so_without_sources(bot: TelegramStandin) -
     assert [b["text"] for b in reply.buttons] == ["👍", "👎"]
 
 
+async def test_a_greeting_or_thanks_is_answered_in_kind_not_searched(
+    bot: TelegramStandin, answerer: ScriptedAnswerer, tmp_path: Path
+) -> None:
+    await bot.send_text(USER, USER, "hi there!")
+    [hello] = await bot.wait_for_sent(USER)
+    assert hello.text.startswith("Hi! Ask me a question about the news") and not hello.buttons
+    await bot.send_text(USER, USER, "thanks a lot")
+    thanks = (await bot.wait_for_sent(USER, 2))[1]
+    assert thanks.text == "You're welcome! Ask me anything else about the news."
+    await bot.send_text(USER, USER, "thanks, and how many homes will the wind farm power?")
+    answer = (await bot.wait_for_sent(USER, 3))[2]  # more than thanks: a question again
+    assert "[1]" in answer.text
+    asked = [call["question"] for call in answerer.calls]
+    assert asked == ["thanks, and how many homes will the wind farm power?"]
+    rows = list_exchanges(AnswerLog(tmp_path / "answers.sqlite3"), LogFilter())
+    assert [row["question"] for row in rows] == asked
+
+
 async def test_group_chatter_is_ignored_but_mention_reply_and_ask_are_answered(
     bot: TelegramStandin, answerer: ScriptedAnswerer
 ) -> None:
