@@ -1,5 +1,8 @@
 """Greetings and thanks are not questions: "hi" gets a hello, not the closest news stories.
 
+"who are you" and "what can you do" ask about newsdesk, not the news: they get a word on what
+it does.
+
 A message made only of greeting, thanking or leave-taking words (and a few fillers: "ok",
 "lol", the bot's name) is answered by a short fixed reply instead of a search, and is not
 logged as a question. Anything else in the message ("thanks, and how many were hurt?")
@@ -28,6 +31,19 @@ GREETING_REPLY = (
 THANKS_REPLY = "You're welcome! Ask me anything else about the news."
 BYE_REPLY = "Bye! I'm here whenever you have another question about the news."
 FILLER_REPLY = "Ask me a question about the news whenever you like."
+ABOUT_REPLY = (
+    "I answer questions about the news from the articles I have read, and every claim in my "
+    "answer cites its source. Ask me something, as you would ask a colleague who reads the "
+    "papers."
+)
+# questions about the bot itself, not the news (compared without punctuation or case)
+_ABOUT = frozenset(
+    [
+        "who are you", "what are you", "what can you do", "what do you do", "help",
+        "how do you work", "how does this work", "what is this", "who made you",
+        "what do you know", "are you a bot", "are you human",
+    ]
+)  # fmt: skip
 
 
 def small_talk_reply(message: str) -> str | None:
@@ -35,6 +51,8 @@ def small_talk_reply(message: str) -> str | None:
     words = _WORD.findall(message.lower().replace("’", "'").replace("'", ""))
     if not words or len(words) > MAX_WORDS:
         return None
+    if " ".join(words) in _ABOUT:
+        return ABOUT_REPLY
     if any(w not in _GREETING | _THANKS | _BYE | _FILLER for w in words):
         return None
     if any(w in _THANKS for w in words):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from index.smalltalk import BYE_REPLY, GREETING_REPLY, THANKS_REPLY, small_talk_reply
+from index.smalltalk import (
+    ABOUT_REPLY,
+    BYE_REPLY,
+    GREETING_REPLY,
+    THANKS_REPLY,
+    small_talk_reply,
+)
 
 
 @pytest.mark.parametrize(
@@ -19,6 +25,8 @@ from index.smalltalk import BYE_REPLY, GREETING_REPLY, THANKS_REPLY, small_talk_
         ("ok thx", THANKS_REPLY),
         ("bye", BYE_REPLY),
         ("see you later", BYE_REPLY),
+        ("Who are you?", ABOUT_REPLY),
+        ("what can you do", ABOUT_REPLY),
     ],
 )
 def test_small_talk_gets_a_reply_in_kind(message: str, reply: str) -> None:
@@ -32,6 +40,7 @@ def test_small_talk_gets_a_reply_in_kind(message: str, reply: str) -> None:
         "what's up with egg prices",
         "who won",
         "hi, who is mexico's president",
+        "who are you voting for",
         "",
     ],
 )
