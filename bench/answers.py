@@ -8,7 +8,8 @@ Suites (question file × store):
 - realtimeqa-dev: the 121 dated quiz questions, each asked as of its own date, same store;
 - seed: the one undated article of shared/seeds, in a store of its own;
 - samples: the sample articles of the repository;
-- typos: natural-dev's answerable questions, one word of each mistyped, on the full store.
+- typos / typos-heldout: natural-dev's (natural-heldout's) answerable questions, one word of
+  each mistyped, on the full store.
 The full store is built by `bench/retrieval.py --ingest-only` (or bench/ingest.py) and found
 at --full (default /work/bench-data/full); the small stores are built here when missing.
 With --against REV the same suites also run on the code of git revision REV (checked out
@@ -39,6 +40,7 @@ SUITES = {
     "samples": ("samples", [QUESTIONS / "samples.jsonl"], None),
     # natural-dev's answerable questions with one typing slip each (make_typos.py)
     "typos": ("full", [QUESTIONS / "typos.jsonl"], None),
+    "typos-heldout": ("full", [QUESTIONS / "typos-heldout.jsonl"], None),
 }
 CHAINS = QUESTIONS / "natural-chains.jsonl"
 COLUMNS = [

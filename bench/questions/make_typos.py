@@ -1,9 +1,10 @@
-"""Write `typos.jsonl`: natural-dev questions with one typing slip each, as people make them.
+"""Write `typos.jsonl` and `typos-heldout.jsonl`: natural questions with one typing slip each.
 
 Usage: python bench/questions/make_typos.py
 
-For every answerable single-turn question of `natural-dev.jsonl` (tuning side only, never
-the held-out file), one word of six letters or more is mistyped in one of the ways typing
+For every answerable single-turn question of `natural-dev.jsonl` (into `typos.jsonl`, for
+tuning) and of `natural-heldout.jsonl` (into `typos-heldout.jsonl`, only reported on), one
+word of six letters or more is mistyped in one of the ways typing
 goes wrong: two neighbouring letters swapped ("presdient"), a letter left out ("goverment"),
 a letter doubled ("pressident") or a key next to the right one hit ("presifent"), never the
 first letter. The word, the kind of slip and its place are drawn with `random.Random(11)`,
@@ -44,22 +45,27 @@ def slip(word: str, rng: random.Random) -> str:
 
 
 def main() -> None:
+    for source, target in [("natural-dev", "typos"), ("natural-heldout", "typos-heldout")]:
+        write(HERE / f"{source}.jsonl", HERE / f"{target}.jsonl")
+
+
+def write(source: Path, target: Path) -> None:
     rng = random.Random(11)
     out = []
-    for line in (HERE / "natural-dev.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in source.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         if item.get("declined") or "question" not in item:
             continue
         words = [m for m in re.finditer(r"[a-z]{6,}", item["question"])]
         if not words:
             continue
-        target = rng.choice(words)
-        typo = slip(target.group(), rng)
-        question = item["question"][: target.start()] + typo + item["question"][target.end() :]
+        picked = rng.choice(words)
+        typo = slip(picked.group(), rng)
+        question = item["question"][: picked.start()] + typo + item["question"][picked.end() :]
         out.append({**item, "id": f"typo-{item['id']}", "question": question, "typo": typo})
     text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in out)
-    (HERE / "typos.jsonl").write_text(text, encoding="utf-8")
-    print(f"{len(out)} questions written to {HERE / 'typos.jsonl'}")
+    target.write_text(text, encoding="utf-8")
+    print(f"{len(out)} questions written to {target}")
 
 
 if __name__ == "__main__":
