@@ -111,6 +111,30 @@ class QuestionKind:
         return cls(wanted=wanted, about_now=now)
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# the question is about something that happened ("who won", "how many died", "what did … say")
+_PAST = re.compile(
+    r"\b(?:did|was|were|won|lost|happened|died|became|beat|took|went|got|made|said|held|"
+    r"[a-z]{3,}ed)\b",
+    re.I,
+)
+# ... or about what is to come, which an earlier article may well tell
+_FUTURE = re.compile(
+    r"\b(?:will|going to|expected|expect|plans?|planned|scheduled|upcoming|next|would|could)\b",
+    re.I,
+)
+
+
+def event_year(question: str) -> int | None:
+    """The (latest) year of a past event the question asks about, None if it names none:
+    2024 for "who won the 2024 presidential election", None for "where will the 2026 world
+    cup be played" or "what happened at the border"."""
+    years = [int(y) for y in _YEAR.findall(question)]
+    if not years or not _PAST.search(question) or _FUTURE.search(question):
+        return None
+    return max(years)
+
+
 def names_something_new(text: str, asked: set[str]) -> bool:
     """Does the sentence name a thing or number the question does not (an answer to "which")?"""
     for i, match in enumerate(WORD.finditer(text)):

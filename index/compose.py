@@ -8,7 +8,8 @@ context), the passage's retrieval score, and whether they offer what the questio
 (`index.asks`: a name, a number, a date, a place, a cause). Captions, credits, headings and
 list items are never quoted. The best one to three become the answer, each cited `[n]` with
 its exact character span, one citation per article. An answer that leaves out part of what
-a chat question names and is far from it in meaning is about something else: declined too.
+a chat question names and is far from it in meaning is about something else: declined too,
+as is a question about what happened in a year after every article it would quote.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from index.asks import QuestionKind
+from index.asks import QuestionKind, event_year
 from index.citations import CitationNumbers, add_marker, make_citation
 from index.grounding import CHAT_WORDS, lacking_words, missing_words, variant_map
 from index.models import Citation, ClaimCheck, Passage
@@ -76,15 +77,19 @@ def long_date(day: date) -> str:
 
 
 def decline_text(
-    question: str, *, missing: list[str] | None = None, closest: list[Passage] | None = None
+    question: str,
+    *,
+    missing: list[str] | None = None,
+    closest: list[Passage] | None = None,
+    lead: str | None = None,
 ) -> str:
     """The honest answer when nothing answers: what is lacking and the closest stories."""
     asked = " ".join(question.split()).rstrip("?.! ")
-    if missing:
+    if lead is None and missing:
         words = [f"“{w}”" for w in missing]
         listed = ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
         lead = f"I have nothing on {listed} in my articles"
-    else:
+    elif lead is None:
         lead = f"I found nothing that answers “{asked}”"
     stories = [_story(p) for p in closest or []]
     if not stories:
@@ -161,6 +166,13 @@ class ExtractiveComposer:
         if focus is None and off_subject(question, chosen):
             stories = closest_stories([c.passage for c in chosen] + passages)
             return Composition(text=decline_text(question, closest=stories), declined=True)
+        year = event_year(question)
+        if year is not None and _all_written_before(chosen, year):
+            lead = f"I have nothing from {year} or later on this"
+            stories = closest_stories([c.passage for c in chosen])
+            return Composition(
+                text=decline_text(question, closest=stories, lead=lead), declined=True
+            )
         # quote the sentence naming the headline's subject when the headline is about the
         # question but the question does not name that subject ("which show …")
         title = chosen[0].passage.title
@@ -306,6 +318,12 @@ def off_subject(question: str, chosen: list[Candidate]) -> bool:
         return False
     said = [c.text for c in chosen] + sorted({c.passage.title for c in chosen})
     return bool(lacking_words(question, said))
+
+
+def _all_written_before(chosen: list[Candidate], year: int) -> bool:
+    """Were all the quoted articles published before `year`? (Undated ones may be later.)"""
+    days = [c.passage.published for c in chosen]
+    return all(day is not None and day.year < year for day in days)
 
 
 def _names_headline_subject(title: str, asked: set[str]) -> bool:

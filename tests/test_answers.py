@@ -117,6 +117,18 @@ def test_an_answer_about_something_else_is_declined(sample_desk: Newsdesk) -> No
     assert "The closest I have: “Riverton Rovers win the cup final 3-1" in answer.text
 
 
+def test_an_article_cannot_tell_what_happened_after_it_was_written(sample_desk: Newsdesk) -> None:
+    # the 2024 launch story says the probe is due at the asteroid in 2028
+    asked = "how much material did the wayfarer probe gather on its 2028 touchdown"
+    answer = sample_desk.answer(asked, as_of=date(2029, 6, 1))
+    assert answer.declined and not answer.citations, answer.text
+    assert answer.text.startswith("I have nothing from 2028 or later on this, so I won't guess.")
+    assert "“Probe launches on six-year trip to asteroid Kestrel-9”" in answer.text
+    # what it expects of 2028 it can tell
+    plan = sample_desk.answer("what will the wayfarer probe do after its 2028 arrival")
+    assert not plan.declined and "18 months mapping it" in lead(plan)
+
+
 @pytest.mark.parametrize(
     ("question", "fact", "note"),
     [

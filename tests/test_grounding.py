@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from index.asks import QuestionKind, offers
+from index.asks import QuestionKind, event_year, offers
 from index.citations import CitationNumbers
 from index.compose import ExtractiveComposer, off_subject
 from index.followup import heuristic_standalone, leans_on_history
@@ -89,6 +89,20 @@ def test_an_answer_about_something_else_lacks_a_word_and_is_far_in_meaning() -> 
     # a quiz question's paragraph of background is not its subject
     long = "After a week of warnings and evacuations along the gulf coast, how bad did it get "
     assert not off_subject(long + "when hurricane milton finally hit florida", said)
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("who won the 2024 presidential election", 2024),
+        ("how many people died in the 2023 turkey earthquake", 2023),
+        ("where will the 2026 world cup be played", None),  # to come: an older story can tell
+        ("what is expected at the 2025 summit", None),
+        ("what happened at the border", None),  # no year
+    ],
+)
+def test_the_year_of_a_past_event_asked_about(question: str, year: int | None) -> None:
+    assert event_year(question) == year
 
 
 def test_an_ordinal_is_its_number() -> None:
