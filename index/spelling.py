@@ -19,6 +19,7 @@ question ("Read “presdient” as “president”.").
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 
 from index.grounding import zipf
@@ -42,6 +43,7 @@ class Speller:
         self._vocabulary = vocabulary
         self._words: list[str] = []
         self._of: Mapping[str, int] | None = None
+        self._lock = threading.Lock()
 
     def corrections(self, question: str) -> dict[str, str]:
         """{word as written: its reading} for each word of `question` taken for a typo."""
@@ -51,13 +53,13 @@ class Speller:
             word = normalise(token)
             if len(word) < MIN_LETTERS or not word.isalpha() or token in out:
                 continue
-            vocabulary = self._vocab()
+            vocabulary, known = self._vocab()
             if zipf(word) >= RARE_ENGLISH or _possessive(word, vocabulary):
                 continue
             uses = vocabulary.get(word, 0)
             if uses > STORE_TYPO[0]:
                 continue
-            fix = self._closest(word, vocabulary)
+            fix = self._closest(word, vocabulary, known)
             if fix and uses and vocabulary[fix] < STORE_TYPO[1] * uses:
                 continue
             if fix:
@@ -65,20 +67,20 @@ class Speller:
                 out[token] = written.capitalize() if token[0].isupper() else written
         return out
 
-    def _vocab(self) -> Mapping[str, int]:
+    def _vocab(self) -> tuple[Mapping[str, int], list[str]]:
+        """The store's words and their list, one consistent pair (the bot answers in threads)."""
         current = self._vocabulary()  # the same mapping until the store's index is rebuilt
-        if current is not self._of:
-            self._of, self._words = current, list(current)
-        return current
+        with self._lock:
+            if current is not self._of:
+                self._of, self._words = current, list(current)
+            return current, self._words
 
-    def _closest(self, word: str, vocabulary: Mapping[str, int]) -> str | None:
+    def _closest(self, word: str, vocabulary: Mapping[str, int], words: list[str]) -> str | None:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
         limit = 2 if len(word) >= LONG_WORD else 1
-        found = process.extract(
-            word, self._words, scorer=OSA.distance, score_cutoff=limit, limit=20
-        )
+        found = process.extract(word, words, scorer=OSA.distance, score_cutoff=limit, limit=20)
         near = [
             (edits, -vocabulary[w], w) for w, edits, _ in found if w[0] == word[0] and w != word
         ]
