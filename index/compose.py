@@ -17,11 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from index.asks import QuestionKind, event_year
 from index.citations import CitationNumbers, add_marker, make_citation
-from index.grounding import CHAT_WORDS, lacking_words, missing_words, variant_map
+from index.declines import (
+    all_written_before,
+    closest_stories,
+    decline_text,
+    long_date,
+    off_subject,
+)
+from index.grounding import missing_words, variant_map
 from index.models import Citation, ClaimCheck, Passage
 from index.sentences import (
     WEIGHTS,
@@ -37,24 +43,17 @@ from index.sentences import (
 )
 from index.text import WORD, terms
 
-__all__ = ["Composition", "ExtractiveComposer", "QuestionKind", "decline_text", "long_date"]
+__all__ = ["Composition", "ExtractiveComposer", "QuestionKind"]
 
 RUNNER_UP = 0.65  # a second or third sentence scores at least this share of the best one
 OTHER_SOURCE = 0.85  # ... this share if it is from a passage not quoted yet
 NAMING_SHARE = 0.4  # a sentence naming the headline's subject scores at least this share
 GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
-CLOSEST = 2  # stories named when declining
-_TITLE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
 SEMANTIC_DEPTH = 10  # the best sentences by wording that are also compared by meaning
-# an answer that leaves out some of what the question names must at least be this close to it
-# in meaning (MiniLM cosine; a property of the model and the two texts, not of the store)
-OFF_SUBJECT_COSINE = 0.5
 # the text of a stored article by id, to check the question's subject against all of it
 ArticleText = Callable[[str], str]
 # cosine similarity of a question to each of some sentences, by an embedding model
 Similarity = Callable[[str, list[str]], list[float]]
-# a question that describes what it asks for instead of naming it ("which island nation")
-_DESCRIBES = re.compile(r"\bwhich\b", re.I)
 # sentence openers that read fine in lower case after "As of <date>, "
 _LOWERABLE_START = re.compile(
     r"^(?:The|A|An|About|Roughly|Around|Some|Nearly|More|Only|There|It|Its|Most|Almost)\b"
@@ -70,48 +69,6 @@ class Composition:
     declined: bool = False
     note: str | None = None
     claims: list[ClaimCheck] = field(default_factory=list)  # a generated answer's checks
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def decline_text(
-    question: str,
-    *,
-    missing: list[str] | None = None,
-    closest: list[Passage] | None = None,
-    lead: str | None = None,
-) -> str:
-    """The honest answer when nothing answers: what is lacking and the closest stories."""
-    asked = " ".join(question.split()).rstrip("?.! ")
-    if lead is None and missing:
-        words = [f"“{w}”" for w in missing]
-        listed = ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
-        lead = f"I have nothing on {listed} in my articles"
-    elif lead is None:
-        lead = f"I found nothing that answers “{asked}”"
-    stories = [_story(p) for p in closest or []]
-    if not stories:
-        return f"{lead}, so I won't guess."
-    return f"{lead}, so I won't guess. The closest I have: {'; '.join(stories)}."
-
-
-def _story(passage: Passage) -> str:
-    title = _TITLE_SUFFIX.sub("", passage.title).strip() or passage.source or "an untitled story"
-    day = long_date(passage.published) if passage.published else ""
-    where = [w for w in (passage.source, day) if w]
-    return f"“{title}” ({', '.join(where)})" if where else f"“{title}”"
-
-
-def closest_stories(passages: list[Passage], limit: int = CLOSEST) -> list[Passage]:
-    """The best passage of each of the first `limit` distinct articles."""
-    out: dict[str, Passage] = {}
-    for passage in passages:
-        if len(out) >= limit:
-            break
-        out.setdefault(passage.article_id, passage)
-    return list(out.values())
 
 
 @dataclass
@@ -167,7 +124,7 @@ class ExtractiveComposer:
             stories = closest_stories([c.passage for c in chosen] + passages)
             return Composition(text=decline_text(question, closest=stories), declined=True)
         year = event_year(question)
-        if year is not None and _all_written_before(chosen, year):
+        if year is not None and all_written_before(chosen, year):
             lead = f"I have nothing from {year} or later on this"
             stories = closest_stories([c.passage for c in chosen])
             return Composition(
@@ -302,28 +259,6 @@ class ExtractiveComposer:
                 continue  # an older report's figure would muddle "how many now"
             chosen.append(cand)
         return chosen
-
-
-def off_subject(question: str, chosen: list[Candidate]) -> bool:
-    """Is the answer about something else? It lacks one of the question's specific words
-    (in its sentences and their headlines) and is not close to the question in meaning:
-    "Hurricane Michael has left a trail of disaster" for "how bad did hurricane milton hit
-    florida", whose article mentions a town called Milton somewhere else."""
-    if len(question.split()) > CHAT_WORDS:  # a quiz's background words are not its subject
-        return False
-    if _DESCRIBES.search(question):  # "which embattled celebrity": the answer names it
-        return False
-    cosines = [c.features["semantic"] for c in chosen if "semantic" in c.features]
-    if not cosines or max(cosines) >= OFF_SUBJECT_COSINE:
-        return False
-    said = [c.text for c in chosen] + sorted({c.passage.title for c in chosen})
-    return bool(lacking_words(question, said))
-
-
-def _all_written_before(chosen: list[Candidate], year: int) -> bool:
-    """Were all the quoted articles published before `year`? (Undated ones may be later.)"""
-    days = [c.passage.published for c in chosen]
-    return all(day is not None and day.year < year for day in days)
 
 
 def _names_headline_subject(title: str, asked: set[str]) -> bool:

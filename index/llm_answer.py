@@ -28,7 +28,8 @@ from llama_index.core.llms import LLM
 
 from index.citations import CitationNumbers
 from index.claims import ClaimChecker
-from index.compose import Composition, decline_text, long_date
+from index.compose import Composition
+from index.declines import decline_text, long_date
 from index.errors import ConfigError, LLMError, LLMUnusableError
 from index.models import Passage, Turn
 from index.settings import Settings

@@ -9,7 +9,8 @@ import pytest
 
 from index.asks import QuestionKind, event_year, offers
 from index.citations import CitationNumbers
-from index.compose import ExtractiveComposer, off_subject
+from index.compose import ExtractiveComposer
+from index.declines import off_subject
 from index.followup import heuristic_standalone, leans_on_history
 from index.grounding import is_place, lacking_words, missing_words, specific_words
 from index.models import Passage, Turn
