@@ -89,6 +89,18 @@ class _Attempt:
     def declined(self) -> bool:
         return self.composition.declined
 
+    def answer(self, question: str, passages: list[Passage], *, total_ms: float) -> Answer:
+        """The `Answer` to `question` this attempt makes, `passages` the relevant ones."""
+        composition = self.composition
+        return Answer(
+            question=question, standalone_question=self.standalone, text=composition.text,
+            citations=composition.citations, passages=passages, declined=composition.declined,
+            mode=self.mode, model=self.model, note=composition.note, claims=composition.claims,
+            timings=Timings(
+                retrieve_ms=self.retrieve_ms, compose_ms=self.compose_ms, total_ms=total_ms
+            ),
+        )  # fmt: skip
+
 
 class Newsdesk:
     """Answers questions over the stored articles, every claim cited; see the module doc."""
@@ -130,34 +142,24 @@ class Newsdesk:
         llm = self.llm_answerer
         deadline = llm.deadline() if llm else None
         draft = on_draft if self.settings.llm_stream else None
-        tried = self._attempt(text, history, filters, as_of, deadline, draft)
+        ask = partial(
+            self._attempt, history=history, filters=filters, as_of=as_of, deadline=deadline,
+            draft=draft,
+        )  # fmt: skip
+        tried = ask(text)
         fixes = self.speller.corrections(text) if tried.declined and self.speller else {}
-        if fixes:
-            again = self._attempt(read_as(text, fixes), history, filters, as_of, deadline, draft)
+        if fixes:  # asked once more as read, kept if that answers
+            again = ask(read_as(text, fixes))
             if not again.declined:
                 tried = again
                 note = again.composition.note
                 again.composition.note = " ".join(filter(None, [reading_note(fixes), note]))
-        composition = tried.composition
-        return Answer(
-            question=text,
-            standalone_question=tried.standalone,
-            text=composition.text,
-            citations=composition.citations,
-            passages=self._relevant(tried.found),
-            declined=composition.declined,
-            mode=tried.mode,
-            model=tried.model,
-            note=composition.note,
-            claims=composition.claims,
-            timings=Timings(
-                retrieve_ms=tried.retrieve_ms, compose_ms=tried.compose_ms, total_ms=_ms(started)
-            ),
-        )
+        return tried.answer(text, self._relevant(tried.found), total_ms=_ms(started))
 
     def _attempt(
         self,
         text: str,
+        *,
         history: list[Turn],
         filters: Filters | None,
         as_of: date | None,
