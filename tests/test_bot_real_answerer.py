@@ -56,3 +56,21 @@ async def test_real_answerer_cites_the_sample_article(
     assert cited["url"] == CUP_URL and cited["passage"] in passage.text
     assert "Riverton Rovers won the National Cup" in passage.text
     assert row["mode"] == "extractive" and row["retrieve_ms"] > 0
+
+
+@pytest.mark.slow
+async def test_a_typo_is_read_and_the_reader_told_through_telegram(
+    standin: TelegramStandin, ingested: Path
+) -> None:
+    from index.wiring import open_newsdesk
+
+    settings = bot_settings(standin, ingested)
+    async with running_bot(settings, open_newsdesk(settings)):
+        await standin.send_text(USER, USER, "who scored for riverton in extar time")
+        [reply] = await standin.wait_for_sent(USER, timeout=60)
+    assert "Marco Diaz" in reply.text and "[1]" in reply.text
+    assert "<i>Read “extar” as “extra”.</i>" in reply.raw
+    questions = [
+        row["question"] for row in list_exchanges(AnswerLog(settings.log_db_path), LogFilter())
+    ]
+    assert questions[0] == "who scored for riverton in extar time"  # newest first, as typed
