@@ -18,6 +18,7 @@ from index.citations import CitationNumbers
 from index.compose import Composition, ExtractiveComposer
 from index.errors import LLMError, LLMUnusableError, QuestionError
 from index.followup import standalone_question
+from index.language import english_only, foreign_language
 from index.models import Answer, Filters, Passage, Timings, Turn
 from index.settings import Settings
 from index.spelling import Speller, read_as, reading_note
@@ -137,6 +138,12 @@ class Newsdesk:
         """
         started = time.perf_counter()
         text = check_question(question, max_chars=self.settings.max_question_chars)
+        language = foreign_language(text)
+        if language is not None:  # the articles and the model are English
+            return Answer(
+                question=text, standalone_question=text, text=english_only(language),
+                declined=True, timings=Timings(total_ms=_ms(started)),
+            )  # fmt: skip
         history = history or []
         # one LLM time budget per question, shared by condensing and composing
         llm = self.llm_answerer

@@ -130,6 +130,32 @@ def test_an_article_cannot_tell_what_happened_after_it_was_written(sample_desk: 
 
 
 @pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("¿quién es el presidente de méxico?", "Spanish"),
+        ("combien de soldats sont à la frontière", "French"),
+        ("wie viele soldaten sind an der grenze", "German"),
+    ],
+)
+def test_a_question_in_another_language_is_asked_again_in_english(
+    seed_desk: Newsdesk, question: str, language: str
+) -> None:
+    answer = seed_desk.answer(question)
+    assert answer.declined and not answer.citations
+    assert answer.text.startswith(
+        f"That looks like {language}. I can only answer questions in English"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["did el chapo get extradited", "who is the president of costa rica", "has bolsonaro conceded"],
+)
+def test_english_with_foreign_names_is_english(seed_desk: Newsdesk, question: str) -> None:
+    assert not seed_desk.answer(question).text.startswith("That looks like")
+
+
+@pytest.mark.parametrize(
     ("question", "fact", "note"),
     [
         ("whos mexicos presdient", "Claudia Sheinbaum", "Read “presdient” as “president”."),
