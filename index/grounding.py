@@ -267,7 +267,7 @@ def missing_words(question: str, texts: list[str]) -> list[str]:
     Every name (capitalised word, place, number, very rare word) must be there, and no
     more than SOFT_SHARE of the other specific words may be lacking.
     """
-    found = set().union(*(article_terms(t) for t in texts)) if texts else set()
+    found = _held(texts, cached=True)
     words = _specific(question)
     lacking = [(w, name) for w, name in words if not _variant_present(normalise(w), found)]
     soft = [w for w, name in words if not name]
@@ -287,17 +287,16 @@ def lacking_words(question: str, texts: list[str]) -> list[str]:
     when that last one is there, as a surname stands for a person named in full once: "Mbeki
     said" holds "grace mbeki", while "Hurricane Michael" does not hold "hurricane milton".
     """
-    found = set().union(*(article_terms(t) for t in texts)) if texts else set()
+    found = _held(texts)
     words = _specific_at(question)
     present = [_variant_present(normalise(w), found) for w, _, _ in words]
     lacking = []
     for k, (word, _, at) in enumerate(words):
         if present[k]:
             continue
-        nxt = k + 1
-        last = nxt < len(words) and words[nxt][2] == at + 1
-        last = last and (nxt + 1 == len(words) or words[nxt + 1][2] != at + 2)
-        if not (last and present[nxt]):
+        positions = [w[2] for w in words[k + 1 : k + 3]]  # the next two specific words
+        ends_run = positions[:1] == [at + 1] and positions[1:] != [at + 2]
+        if not (ends_run and present[k + 1]):
             lacking.append(word)
     return lacking
 
@@ -306,14 +305,25 @@ def mentions_all(question: str, texts: list[str]) -> bool:
     """Do `texts` hold every word that makes the question specific (rare ones included)?
     False for a question with no such word."""
     words = specific_words(question)
-    found = set().union(*(article_terms(t) for t in texts)) if texts else set()
+    found = _held(texts)
     return bool(words) and all(_variant_present(normalise(w), found) for w in words)
+
+
+def _held(texts: list[str], *, cached: bool = False) -> set[str]:
+    """The stems `texts` hold, hyphenated words' parts too; `cached` for whole articles (a
+    few sentences would only push articles out of the cache)."""
+    held = article_terms if cached else _terms_and_parts
+    return set().union(*(held(t) for t in texts)) if texts else set()
+
+
+def _terms_and_parts(text: str) -> frozenset[str]:
+    """`terms` with the parts of hyphenated words too: "Newton-John" holds "Newton", "John"."""
+    found = terms(text)
+    parts = {stem(part) for t in found if "-" in t for part in t.split("-") if len(part) > 1}
+    return frozenset(found | parts)
 
 
 @lru_cache(maxsize=256)
 def article_terms(text: str) -> frozenset[str]:
-    """`terms` of a whole article (cached: an article is checked for many questions), with
-    the parts of hyphenated words too: "Newton-John" holds "Newton" and "John"."""
-    found = terms(text)
-    parts = {stem(part) for t in found if "-" in t for part in t.split("-") if len(part) > 1}
-    return frozenset(found | parts)
+    """`_terms_and_parts` of a whole article, cached: an article is checked for many questions."""
+    return _terms_and_parts(text)
