@@ -48,13 +48,13 @@ class Speller:
     def corrections(self, question: str) -> dict[str, str]:
         """{word as written: its reading} for each word of `question` taken for a typo."""
         out: dict[str, str] = {}
-        for match in WORD.finditer(question):
-            token = match.group()
+        unusual = [m.group() for m in WORD.finditer(question) if _could_be_typo(m.group())]
+        if not unusual:
+            return out
+        vocabulary, known = self._vocab()
+        for token in dict.fromkeys(unusual):
             word = normalise(token)
-            if len(word) < MIN_LETTERS or not word.isalpha() or token in out:
-                continue
-            vocabulary, known = self._vocab()
-            if zipf(word) >= RARE_ENGLISH or _possessive(word, vocabulary):
+            if _possessive(word, vocabulary):
                 continue
             uses = vocabulary.get(word, 0)
             if uses > STORE_TYPO[0]:
@@ -87,6 +87,12 @@ class Speller:
         if len(word) < SHORT_WORD and len(near) != 1:
             return None
         return min(near)[2] if near else None
+
+
+def _could_be_typo(token: str) -> bool:
+    """Long enough, letters only, and not a word English uses commonly."""
+    word = normalise(token)
+    return len(word) >= MIN_LETTERS and word.isalpha() and zipf(word) < RARE_ENGLISH
 
 
 def _possessive(word: str, vocabulary: Mapping[str, int]) -> bool:
