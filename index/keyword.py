@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -32,6 +31,7 @@ import numpy as np
 import Stemmer
 
 from index.catalog import Catalog
+from index.files import replace_text
 from index.models import Filters
 from index.store import date_number
 
@@ -75,6 +75,7 @@ class KeywordIndex:
         self._stemmer = Stemmer.Stemmer("english")
         self._lock = threading.Lock()  # guards `_loaded`
         self._build_lock = threading.Lock()  # one build at a time; readers never wait on it
+        self._words_lock = threading.Lock()  # guards each build's `words`
         self._loaded: _Loaded | None = None
         self._catalog: Catalog | None = None
         self._catching_up: threading.Thread | None = None
@@ -140,9 +141,7 @@ class KeywordIndex:
         logger.info("keyword index rebuilt: %s chunks, generation %s", len(rows), generation)
 
     def _publish(self, build_dir: Path) -> None:
-        pointer_tmp = self.path / f".{POINTER}.{os.getpid()}"
-        pointer_tmp.write_text(build_dir.name, encoding="utf-8")
-        os.replace(pointer_tmp, self.path / POINTER)  # atomic: readers see old or new
+        replace_text(self.path / POINTER, build_dir.name)  # atomic: readers see old or new
         for old in self.path.iterdir():
             if old.is_dir() and old.name != build_dir.name:
                 shutil.rmtree(old, ignore_errors=True)
@@ -190,16 +189,24 @@ class KeywordIndex:
         loaded = self._load()
         if loaded is None:
             return {}
-        with self._lock:
+        with self._words_lock:  # not `_lock`: searches go on while a list is read or made
             if loaded.words is None:
-                path = loaded.build_dir / WORDS
-                if path.exists():
-                    loaded.words = json.loads(path.read_text(encoding="utf-8"))
-                elif self._catalog is not None:  # kept with the build from now on
-                    rows = self._catalog.iter_chunks()
-                    loaded.words = word_counts([_scored_text(r["title"], r["text"]) for r in rows])
-                    _write_quietly(path, json.dumps(loaded.words))
-            return loaded.words or {}
+                loaded.words = self._read_words(loaded.build_dir / WORDS)
+            return loaded.words
+
+    def _read_words(self, path: Path) -> dict[str, int]:
+        if path.exists():
+            words: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))
+            return words
+        if self._catalog is None:
+            return {}
+        rows = self._catalog.iter_chunks()
+        words = word_counts([_scored_text(r["title"], r["text"]) for r in rows])
+        try:  # kept with the build from now on
+            replace_text(path, json.dumps(words))
+        except OSError as exc:
+            logger.warning("could not keep the index's words in %s: %s", path, exc)
+        return words
 
     # -- searching ---------------------------------------------------------------------
     def search(
@@ -235,17 +242,6 @@ def word_counts(texts: list[str]) -> dict[str, int]:
     for text in texts:
         counts.update({w for w in _LETTERS.findall(text.lower()) if len(w) >= 3})
     return dict(counts)
-
-
-def _write_quietly(path: Path, text: str) -> None:
-    """Write `path` whole (temp file, then rename) or not at all; a failure is only logged."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        logger.warning("could not keep the index's words in %s: %s", path, exc)
-        tmp.unlink(missing_ok=True)
 
 
 def _scored_text(title: str, text: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 import feedparser
 
 from index.errors import ConfigError
+from index.files import replace_text
 from index.models import Article
 from index.settings import Settings
 from ingest.fetch import Fetcher, FetchError
@@ -216,6 +216,4 @@ def _load_states(path: Path) -> dict[str, FeedState]:
 def _save_states(path: Path, states: dict[str, FeedState]) -> None:
     """Write atomically, so a kill mid-write leaves the previous state."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps({u: asdict(s) for u, s in states.items()}), encoding="utf-8")
-    os.replace(tmp, path)
+    replace_text(path, json.dumps({u: asdict(s) for u, s in states.items()}))
