@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
 from bot.answer_log import AnswerLog
 from bot.log_queries import LogFilter, list_exchanges, show_exchange
+from index.settings import Settings
 from tests.bot_helpers import bot_settings, running_bot
 from tests.standin import TelegramStandin, parse_html
 
@@ -32,14 +35,21 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
+@asynccontextmanager
+async def real_bot(standin: TelegramStandin, data_dir: Path) -> AsyncIterator[Settings]:
+    """The bot running over HTTP with the real answerer on the ingested samples."""
+    from index.wiring import open_newsdesk
+
+    settings = bot_settings(standin, data_dir)
+    async with running_bot(settings, open_newsdesk(settings)):
+        yield settings
+
+
 @pytest.mark.slow
 async def test_real_answerer_cites_the_sample_article(
     standin: TelegramStandin, ingested: Path
 ) -> None:
-    from index.wiring import open_newsdesk
-
-    settings = bot_settings(standin, ingested)
-    async with running_bot(settings, open_newsdesk(settings)):
+    async with real_bot(standin, ingested) as settings:
         await standin.send_text(USER, USER, "Who won the cup final, and what was the score?")
         [reply] = await standin.wait_for_sent(USER, timeout=60)
         source_button = next(b for b in reply.buttons if b["text"] == "📄 [1]")
@@ -62,10 +72,7 @@ async def test_real_answerer_cites_the_sample_article(
 async def test_a_typo_is_read_and_the_reader_told_through_telegram(
     standin: TelegramStandin, ingested: Path
 ) -> None:
-    from index.wiring import open_newsdesk
-
-    settings = bot_settings(standin, ingested)
-    async with running_bot(settings, open_newsdesk(settings)):
+    async with real_bot(standin, ingested) as settings:
         await standin.send_text(USER, USER, "who scored for riverton in extar time")
         [reply] = await standin.wait_for_sent(USER, timeout=60)
     assert "Marco Diaz" in reply.text and "[1]" in reply.text
