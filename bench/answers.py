@@ -35,6 +35,8 @@ SMALL_STORES = {"seed": SHARED / "seeds", "samples": ROOT / "samples" / "article
 SUITES = {
     "natural-dev": ("full", [QUESTIONS / "natural-dev.jsonl"], "dev"),
     "natural-heldout": ("full", [QUESTIONS / "natural-heldout.jsonl"], "heldout"),
+    # written after the code was last tuned, from articles no other set uses: only reported
+    "natural-fresh": ("full", [QUESTIONS / "natural-fresh.jsonl"], None),
     "realtimeqa-dev": ("full", [RTQA], None),
     "seed": ("seed", [QUESTIONS / "seed.jsonl"], None),
     "samples": ("samples", [QUESTIONS / "samples.jsonl"], None),

@@ -1,15 +1,16 @@
 """Validate the chat-style benchmark question sets in bench/questions/.
 
-Checks natural-dev.jsonl, natural-heldout.jsonl and natural-chains.jsonl against the
-RealTimeQA article corpus:
+Checks natural-dev.jsonl, natural-heldout.jsonl, natural-chains.jsonl and natural-fresh.jsonl
+against the RealTimeQA article corpus:
 
 * every line is a well-formed JSON object with the required fields and a known kind;
-* ids are unique across all three files;
+* ids are unique across all four files;
 * an answer is short (1-6 words), occurs verbatim in every one of its gold articles and
   does not already appear in its question;
 * gold article ids exist in the corpus and are not gold ids of the RealTimeQA dev quiz;
 * unanswerable lines carry ``declined: true`` and the list of terms checked for absence;
-* the dev and held-out material (including chains) share no article;
+* the dev and held-out material (including chains) share no article, and the fresh set
+  shares no article with any of them;
 * the minimum counts of the brief are met.
 
 It prints a summary (counts per file and per kind) and exits non-zero on any problem.
@@ -37,6 +38,8 @@ DEFAULT_DEV_QUIZ = Path("/work/shared/benchmarks/realtimeqa/questions-dev.jsonl"
 KINDS = {"who", "how many", "how much", "when", "where", "why", "what", "which", "yes-no"}
 SPLIT_FILES = {"dev": "natural-dev.jsonl", "heldout": "natural-heldout.jsonl"}
 CHAINS_FILE = "natural-chains.jsonl"
+FRESH_SPLIT = "fresh"
+FRESH_FILE = "natural-fresh.jsonl"
 
 MIN_ANSWERABLE = 110
 MIN_ARTICLES = 70
@@ -44,6 +47,8 @@ MIN_UNANSWERABLE = 36
 MIN_CHAINS = 14
 MIN_TOPIC_SWITCH_CHAINS = 4
 MIN_DECLINED_CHAINS = 2
+MIN_FRESH_ANSWERABLE = 60
+MIN_FRESH_UNANSWERABLE = 15
 MAX_ANSWER_WORDS = 6
 QUESTION_WORDS = (4, 14)
 CHAIN_TURN_MIN_WORDS = 2
@@ -182,11 +187,13 @@ def check_split_file(
     dev_gold: set[str],
     seen_ids: set[str],
     report: Report,
+    *,
+    prefix: str = "nat-",
 ) -> None:
     kinds = report.kinds.setdefault(split, Counter())
     articles = report.articles.setdefault(split, set())
     for where, row in rows:
-        check_id(where, row, seen_ids, report, prefix="nat-")
+        check_id(where, row, seen_ids, report, prefix=prefix)
         question = check_question(where, row.get("question"), report)
         if row.get("declined") is not None or row.get("kind") == "absent":
             check_declined(where, row, report, top_level=True)
@@ -263,7 +270,7 @@ def check_chains(
 
 
 def check_minimums(report: Report) -> None:
-    answerable = sum(report.answerable.values())
+    answerable = sum(report.answerable[s] for s in SPLIT_FILES)
     articles = len(
         set().union(*(report.articles.get(s, set()) for s in SPLIT_FILES))
         if report.articles
@@ -272,10 +279,16 @@ def check_minimums(report: Report) -> None:
     wanted = [
         (answerable, MIN_ANSWERABLE, "answerable questions"),
         (articles, MIN_ARTICLES, "gold articles"),
-        (sum(report.unanswerable.values()), MIN_UNANSWERABLE, "unanswerable questions"),
+        (
+            sum(report.unanswerable[s] for s in SPLIT_FILES),
+            MIN_UNANSWERABLE,
+            "unanswerable questions",
+        ),
         (sum(report.chains.values()), MIN_CHAINS, "chains"),
         (report.topic_switch_chains, MIN_TOPIC_SWITCH_CHAINS, "topic-switch chains"),
         (report.declined_chains, MIN_DECLINED_CHAINS, "chains ending unanswerable"),
+        (report.answerable[FRESH_SPLIT], MIN_FRESH_ANSWERABLE, "fresh answerable questions"),
+        (report.unanswerable[FRESH_SPLIT], MIN_FRESH_UNANSWERABLE, "fresh unanswerable questions"),
     ]
     for have, need, what in wanted:
         if have < need:
@@ -283,6 +296,10 @@ def check_minimums(report: Report) -> None:
     shared = report.articles.get("dev", set()) & report.articles.get("heldout", set())
     for article_id in sorted(shared):
         report.fail("split", f"article {article_id} is used by both dev and heldout")
+    fresh = report.articles.get(FRESH_SPLIT, set())
+    for split in SPLIT_FILES:
+        for article_id in sorted(fresh & report.articles.get(split, set())):
+            report.fail("split", f"article {article_id} is used by both fresh and {split}")
 
 
 def print_summary(report: Report) -> None:
@@ -297,7 +314,7 @@ def print_summary(report: Report) -> None:
         )
         print(f"{'':8} kinds: {listed}")
     total = sum((report.kinds.get(s, Counter()) for s in SPLIT_FILES), Counter())
-    answerable = sum(report.answerable.values())
+    answerable = sum(report.answerable[s] for s in SPLIT_FILES)
     shares = ", ".join(
         f"{kind} {100 * n / max(answerable, 1):.0f}%" for kind, n in total.most_common()
     )
@@ -307,6 +324,14 @@ def print_summary(report: Report) -> None:
         f"{report.topic_switch_chains} with a topic switch, "
         f"{report.declined_chains} ending unanswerable"
     )
+    kinds = report.kinds.get(FRESH_SPLIT, Counter())
+    listed = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    print(
+        f"{FRESH_SPLIT:8} answerable {report.answerable[FRESH_SPLIT]:4}  "
+        f"unanswerable {report.unanswerable[FRESH_SPLIT]:3}  "
+        f"articles {len(report.articles.get(FRESH_SPLIT, set())):4}"
+    )
+    print(f"{'':8} kinds: {listed}")
 
 
 def count_term_hits(rows: list[tuple[str, dict[str, Any]]], texts: list[str]) -> None:
@@ -348,6 +373,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.absence_hits:
             count_term_hits(rows, list(corpus.values()))
     check_chains(read_jsonl(args.dir / CHAINS_FILE, report), corpus, dev_gold, seen_ids, report)
+    rows = read_jsonl(args.dir / FRESH_FILE, report)
+    check_split_file(FRESH_SPLIT, rows, corpus, dev_gold, seen_ids, report, prefix="fresh-")
+    if args.absence_hits:
+        count_term_hits(rows, list(corpus.values()))
     check_minimums(report)
 
     print_summary(report)
