@@ -302,17 +302,22 @@ def check_minimums(report: Report) -> None:
             report.fail("split", f"article {article_id} is used by both fresh and {split}")
 
 
+def print_split(report: Report, split: str, *, chains: bool) -> None:
+    """One file's counts and kinds (chains only for dev and held-out, which have them)."""
+    kinds = report.kinds.get(split, Counter())
+    listed = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    chained = f"chains {report.chains[split]:3}  " if chains else ""
+    print(
+        f"{split:8} answerable {report.answerable[split]:4}  "
+        f"unanswerable {report.unanswerable[split]:3}  {chained}"
+        f"articles {len(report.articles.get(split, set())):4}"
+    )
+    print(f"{'':8} kinds: {listed}")
+
+
 def print_summary(report: Report) -> None:
     for split in SPLIT_FILES:
-        kinds = report.kinds.get(split, Counter())
-        listed = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
-        print(
-            f"{split:8} answerable {report.answerable[split]:4}  "
-            f"unanswerable {report.unanswerable[split]:3}  "
-            f"chains {report.chains[split]:3}  "
-            f"articles {len(report.articles.get(split, set())):4}"
-        )
-        print(f"{'':8} kinds: {listed}")
+        print_split(report, split, chains=True)
     total = sum((report.kinds.get(s, Counter()) for s in SPLIT_FILES), Counter())
     answerable = sum(report.answerable[s] for s in SPLIT_FILES)
     shares = ", ".join(
@@ -324,14 +329,7 @@ def print_summary(report: Report) -> None:
         f"{report.topic_switch_chains} with a topic switch, "
         f"{report.declined_chains} ending unanswerable"
     )
-    kinds = report.kinds.get(FRESH_SPLIT, Counter())
-    listed = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
-    print(
-        f"{FRESH_SPLIT:8} answerable {report.answerable[FRESH_SPLIT]:4}  "
-        f"unanswerable {report.unanswerable[FRESH_SPLIT]:3}  "
-        f"articles {len(report.articles.get(FRESH_SPLIT, set())):4}"
-    )
-    print(f"{'':8} kinds: {listed}")
+    print_split(report, FRESH_SPLIT, chains=False)
 
 
 def count_term_hits(rows: list[tuple[str, dict[str, Any]]], texts: list[str]) -> None:
