@@ -12,6 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.embeddings import MINILM_MAX_TOKENS, OnnxMiniLMEmbedding, load_minilm_tokenizer
@@ -142,6 +143,34 @@ def test_vector_query_finds_the_matching_chunk(ingestor: Ingestor, embed_model) 
     hits = ingestor.store.query(vector, top_k=3)
     assert hits[0][0] == "chess:" + chess.hash + ":0"
     assert hits[0][1] > hits[1][1] and -1.0 <= hits[0][1] <= 1.0
+
+
+def test_a_few_texts_are_shared_among_the_streams_and_keep_their_vectors(
+    embed_model: OnnxMiniLMEmbedding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer's dozen sentences go to every stream at once, as the same vectors."""
+    encoder = embed_model._encoder
+    texts = [
+        "How many troops are at the border?",
+        "Mexico deployed 10,000 National Guard troops to its northern border.",
+        "The deployment began on Tuesday.",
+        "Officials said the number could rise if talks with Washington stall.",
+        "Critics worry about the military's growing role in policing migration.",
+    ]
+    alone = np.stack([encoder.embed([text])[0] for text in texts])
+    sizes: list[int] = []
+    run = encoder._runner.run
+
+    def spy(batches, out):  # type: ignore[no-untyped-def]
+        sizes.extend(len(rows) for rows, _, _ in batches)
+        run(batches, out)
+
+    monkeypatch.setattr(encoder._runner, "run", spy)
+    together = encoder.embed(texts)
+    streams = encoder._runner.streams
+    assert len(sizes) == min(streams, len(texts)) and sum(sizes) == len(texts)
+    assert max(sizes) == -(-len(texts) // streams)
+    assert float((together * alone).sum(1).min()) > 0.9999  # padding is masked out
 
 
 def test_store_refuses_another_embedding_model(settings: Settings) -> None:
