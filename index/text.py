@@ -98,13 +98,15 @@ def stem(token: str) -> str:
 
 def terms(text: str) -> set[str]:
     """The content words of `text`, stemmed (numbers keep their digits)."""
-    found = set()
-    for match in WORD.finditer(text):
-        token = match.group().rstrip(".,")
-        if token[0].isdigit():
-            found.add(token.replace(",", ""))
-            continue
-        word = normalise(token)
-        if len(word) > 1 and word not in STOPWORDS:
-            found.add(stem(word))
-    return found
+    return {term for term in map(_term, WORD.findall(text)) if term is not None}
+
+
+@lru_cache(maxsize=1 << 17)
+def _term(token: str) -> str | None:
+    """The term one token of `terms` stands for, or None for a stopword. Cached by token:
+    a whole article is read per question (the subject check), and its words recur."""
+    token = token.rstrip(".,")
+    if token[0].isdigit():
+        return token.replace(",", "")
+    word = normalise(token)
+    return stem(word) if len(word) > 1 and word not in STOPWORDS else None
