@@ -8,8 +8,13 @@ Suites (question file × store):
 - realtimeqa-dev: the 121 dated quiz questions, each asked as of its own date, same store;
 - seed: the one undated article of shared/seeds, in a store of its own;
 - samples: the sample articles of the repository;
+- natural-fresh: chat-style questions written after the code was tuned, on articles no other
+  set uses (only reported on);
 - typos / typos-heldout: natural-dev's (natural-heldout's) answerable questions, one word of
   each mistyped, on the full store.
+Latency columns come from one pass per code in separate processes, one after the other: on
+a shared machine they move by tens of ms between runs of the same code; compare speed with
+an interleaved run in one process (bench/answer_speed.py) instead.
 The full store is built by `bench/retrieval.py --ingest-only` (or bench/ingest.py) and found
 at --full (default /work/bench-data/full); the small stores are built here when missing.
 With --against REV the same suites also run on the code of git revision REV (checked out
