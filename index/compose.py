@@ -26,6 +26,8 @@ from index.declines import (
     decline_text,
     long_date,
     off_subject,
+    unmentioned,
+    unmentioned_note,
 )
 from index.grounding import missing_words, variant_map
 from index.models import Citation, ClaimCheck, Passage
@@ -136,7 +138,11 @@ class ExtractiveComposer:
         about = terms(title) & set(asked) and not _names_headline_subject(title, set(asked))
         if kind.wants_name and about and len(chosen) < self.max_sentences:
             chosen = _naming(candidates, chosen, set(asked)) + chosen
-        return _render(chosen, kind, numbers)
+        composition = _render(chosen, kind, numbers)
+        missing = unmentioned(question, chosen) if focus is None else []
+        if missing:
+            composition.note = unmentioned_note(question, missing)
+        return composition
 
     def rank_sentences(
         self,

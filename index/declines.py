@@ -17,6 +17,7 @@ from datetime import date
 from index.grounding import CHAT_WORDS, lacking_words
 from index.models import Passage
 from index.sentences import Candidate
+from index.text import WORD
 
 CLOSEST = 2  # stories named when declining
 _TITLE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
@@ -69,20 +70,46 @@ def closest_stories(passages: list[Passage], limit: int = CLOSEST) -> list[Passa
     return list(out.values())
 
 
+def unmentioned(question: str, chosen: list[Candidate]) -> list[str]:
+    """The specific words of a self-contained chat question that the answer's sentences and
+    their headlines lack ("wimbledon" when the quote is about the Madrid Open final)."""
+    if len(question.split()) > CHAT_WORDS:  # a quiz's background words are not its subject
+        return []
+    if _DESCRIBES.search(question):  # "which embattled celebrity": the answer names it
+        return []
+    said = [c.text for c in chosen] + sorted({c.passage.title for c in chosen})
+    return lacking_words(question, said)
+
+
 def off_subject(question: str, chosen: list[Candidate]) -> bool:
     """Is the answer about something else? It lacks one of the question's specific words
     (in its sentences and their headlines) and is not close to the question in meaning:
     "Hurricane Michael has left a trail of disaster" for "how bad did hurricane milton hit
     florida", whose article mentions a town called Milton somewhere else."""
-    if len(question.split()) > CHAT_WORDS:  # a quiz's background words are not its subject
-        return False
-    if _DESCRIBES.search(question):  # "which embattled celebrity": the answer names it
-        return False
     cosines = [c.features["semantic"] for c in chosen if "semantic" in c.features]
     if not cosines or max(cosines) >= OFF_SUBJECT_COSINE:
         return False
-    said = [c.text for c in chosen] + sorted({c.passage.title for c in chosen})
-    return bool(lacking_words(question, said))
+    return bool(unmentioned(question, chosen))
+
+
+def unmentioned_note(question: str, words: list[str]) -> str:
+    """Says what an answer leaves out, the way a search result says "Missing: …", so that
+    the reader sees at once when it may be about another final, strike or storm. Words
+    that stand together in the question are named together ("york city")."""
+    wanted = set(words)
+    phrases: list[list[str]] = []
+    last = -2
+    for i, match in enumerate(WORD.finditer(question)):
+        word = match.group().rstrip(".,-")
+        if word not in wanted:
+            continue
+        if i == last + 1:
+            phrases[-1].append(word)
+        else:
+            phrases.append([word])
+        last = i
+    listed = ", ".join(f"“{' '.join(p)}”" for p in phrases)
+    return f"Not mentioned in the quoted passages: {listed}."
 
 
 def all_written_before(chosen: list[Candidate], year: int) -> bool:

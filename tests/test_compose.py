@@ -6,6 +6,7 @@ from datetime import date
 
 from index.citations import CitationNumbers, add_marker, split_claims
 from index.compose import ExtractiveComposer, QuestionKind
+from index.declines import unmentioned_note
 from index.followup import heuristic_standalone, key_terms, leans_on_history
 from index.models import Citation, Passage, Turn
 from index.text import sentence_spans, terms
@@ -174,3 +175,25 @@ def test_the_sentence_naming_the_headline_subject_is_quoted_before_one_referring
     (citation,) = result.citations
     assert result.text.startswith("“Squid Game” is officially coming back [1].")
     assert citation.quote == text[: text.index(" Fans")]
+
+
+def test_an_answer_that_leaves_out_part_of_the_question_says_so() -> None:
+    """Quoted, but flagged: the reader sees the answer is about the Madrid final."""
+    madrid = passage(
+        "Carlos Alcaraz beat Novak Djokovic and Alexander Zverev on his way to the Madrid "
+        "Open final, which he won on Sunday. The Spaniard is 20."
+    )
+    text = "He reached the fourth round at Wimbledon."
+    later = madrid.model_copy(update={"chunk_id": "a1:v:1", "start": 400, "text": text})
+    result = compose("did alcaraz beat djokovic in the wimbledon final", [madrid, later])
+    assert not result.declined
+    assert result.text.startswith("Carlos Alcaraz beat Novak Djokovic and Alexander Zverev")
+    assert result.note == "Not mentioned in the quoted passages: “wimbledon”."
+    covered = compose("did alcaraz beat djokovic in the madrid open final", [madrid, later])
+    assert covered.text == result.text and covered.note is None
+
+
+def test_words_that_stand_together_are_named_together() -> None:
+    question = "how bad did the canadian wildfire smoke get in new york city"
+    note = unmentioned_note(question, ["york", "city", "canadian"])
+    assert note == "Not mentioned in the quoted passages: “canadian”, “york city”."
