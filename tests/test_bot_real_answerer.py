@@ -81,3 +81,17 @@ async def test_a_typo_is_read_and_the_reader_told_through_telegram(
         row["question"] for row in list_exchanges(AnswerLog(settings.log_db_path), LogFilter())
     ]
     assert questions[0] == "who scored for riverton in extar time"  # newest first, as typed
+
+
+@pytest.mark.slow
+async def test_an_answer_about_another_match_says_what_it_leaves_out(
+    standin: TelegramStandin, ingested: Path
+) -> None:
+    async with real_bot(standin, ingested) as settings:
+        await standin.send_text(USER, USER, "who won the riverton cup semi final")
+        [reply] = await standin.wait_for_sent(USER, timeout=60)
+    assert "Riverton Rovers won the National Cup" in reply.text  # the final, quoted
+    assert "<i>Not mentioned in the quoted passages: “semi”.</i>" in reply.raw
+    log = AnswerLog(settings.log_db_path)
+    [row] = list_exchanges(log, LogFilter())
+    assert show_exchange(log, row["id"])["note"] == "Not mentioned in the quoted passages: “semi”."
