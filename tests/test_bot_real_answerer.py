@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +46,14 @@ async def real_bot(standin: TelegramStandin, data_dir: Path) -> AsyncIterator[Se
         yield settings
 
 
+async def ask_once(standin: TelegramStandin, data_dir: Path, question: str) -> tuple[Any, Settings]:
+    """One question to the real bot: its one reply, and the settings (for the log)."""
+    async with real_bot(standin, data_dir) as settings:
+        await standin.send_text(USER, USER, question)
+        [reply] = await standin.wait_for_sent(USER, timeout=60)
+    return reply, settings
+
+
 @pytest.mark.slow
 async def test_real_answerer_cites_the_sample_article(
     standin: TelegramStandin, ingested: Path
@@ -72,9 +81,7 @@ async def test_real_answerer_cites_the_sample_article(
 async def test_a_typo_is_read_and_the_reader_told_through_telegram(
     standin: TelegramStandin, ingested: Path
 ) -> None:
-    async with real_bot(standin, ingested) as settings:
-        await standin.send_text(USER, USER, "who scored for riverton in extar time")
-        [reply] = await standin.wait_for_sent(USER, timeout=60)
+    reply, settings = await ask_once(standin, ingested, "who scored for riverton in extar time")
     assert "Marco Diaz" in reply.text and "[1]" in reply.text
     assert "<i>Read “extar” as “extra”.</i>" in reply.raw
     questions = [
@@ -87,11 +94,10 @@ async def test_a_typo_is_read_and_the_reader_told_through_telegram(
 async def test_an_answer_about_another_match_says_what_it_leaves_out(
     standin: TelegramStandin, ingested: Path
 ) -> None:
-    async with real_bot(standin, ingested) as settings:
-        await standin.send_text(USER, USER, "who won the riverton cup semi final")
-        [reply] = await standin.wait_for_sent(USER, timeout=60)
+    reply, settings = await ask_once(standin, ingested, "who won the riverton cup semi final")
     assert "Riverton Rovers won the National Cup" in reply.text  # the final, quoted
     assert "<i>Not mentioned in the quoted passages: “semi”.</i>" in reply.raw
     log = AnswerLog(settings.log_db_path)
-    [row] = list_exchanges(log, LogFilter())
+    row = list_exchanges(log, LogFilter())[0]  # newest first
+    assert row["question"] == "who won the riverton cup semi final"
     assert show_exchange(log, row["id"])["note"] == "Not mentioned in the quoted passages: “semi”."
