@@ -145,8 +145,10 @@ def _turn(row: dict[str, Any], where: str) -> EvalTurn:
 
 
 def normalize(text: str) -> str:
-    """Lower case, no quotes or punctuation, single spaces: "“Squid Game”" → "squid game"."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """Lower case, no quotes, punctuation or accents, single spaces: "“Squid Game”" → "squid
+    game", "Aliou Cissé" → "aliou cisse" (outlets spell the same name both ways)."""
+    text = unicodedata.normalize("NFKD", text).lower()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -82,13 +82,14 @@ def test_eval_rejects_a_bad_line(gold_file: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_answer_matching_ignores_case_quotes_and_punctuation() -> None:
+def test_answer_matching_ignores_case_quotes_punctuation_and_accents() -> None:
     # imported after cli.main, which registers the command modules
     from index.evaluate import contains_answer, normalize
 
     assert normalize("“Squid Game”!") == "squid game"
     assert contains_answer("'Squid Game'", ["Netflix renewed Squid Game, it said."])
     assert not contains_answer("Squid Game", ["Netflix renewed a game show."])
+    assert contains_answer("Aliou Cissé", ["head coach Aliou Cisse said"])  # accents aside
 
 
 def test_eval_with_answers_scores_the_composed_answers(gold_file: Path) -> None:
