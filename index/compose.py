@@ -34,6 +34,7 @@ from index.models import Citation, ClaimCheck, Passage
 from index.sentences import (
     WEIGHTS,
     Candidate,
+    already_quoted,
     features,
     headline_names,
     passage_candidates,
@@ -52,6 +53,7 @@ OTHER_SOURCE = 0.85  # ... this share if it is from a passage not quoted yet
 NAMING_SHARE = 0.4  # a sentence naming the headline's subject scores at least this share
 GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
 SEMANTIC_DEPTH = 10  # the best sentences by wording that are also compared by meaning
+NOTHING_MORE = "That is all I have on this."  # "tell me more" when everything has been said
 # the text of a stored article by id, to check the question's subject against all of it
 ArticleText = Callable[[str], str]
 # cosine similarity of a question to each of some sentences, by an embedding model
@@ -109,16 +111,22 @@ class ExtractiveComposer:
         numbers: CitationNumbers,
         focus: str | None = None,
         seen: list[Citation] | None = None,
+        unsaid_only: bool = False,
     ) -> Composition:
         """The best sentences as a cited answer, or a decline when none is relevant.
 
         `focus`: the user's own words of a follow-up; `seen`: citations of earlier turns,
-        which a follow-up should not simply repeat.
+        which a follow-up should not simply repeat, and with `unsaid_only` ("tell me more")
+        must not quote again at all.
         """
         ranking = self.rank_sentences(question, passages, focus=focus, seen=seen)
         if ranking.declined is not None:
             return Composition(text=ranking.declined, declined=True)
         kind, asked, candidates = ranking.kind, ranking.asked, ranking.candidates
+        if unsaid_only:
+            candidates = [c for c in candidates if not already_quoted(c, seen or [])]
+            if not any(_covers(asked, c) >= self.min_coverage for c in candidates[:GATE_DEPTH]):
+                return Composition(text=NOTHING_MORE, declined=True)
         candidates = self._by_meaning(focus or question, candidates)
         chosen = self._select(candidates, kind)
         # (a follow-up's subject is the conversation's, which the answer before established)
@@ -138,6 +146,10 @@ class ExtractiveComposer:
         about = terms(title) & set(asked) and not _names_headline_subject(title, set(asked))
         if kind.wants_name and about and len(chosen) < self.max_sentences:
             chosen = _naming(candidates, chosen, set(asked)) + chosen
+        if unsaid_only:  # "tell me more": only what the conversation has not quoted yet
+            chosen = [c for c in chosen if not already_quoted(c, seen or [])]
+            if not chosen:
+                return Composition(text=NOTHING_MORE, declined=True)
         composition = _render(chosen, kind, numbers)
         missing = unmentioned(question, chosen) if focus is None else []
         if missing:

@@ -108,12 +108,38 @@ def heuristic_standalone(question: str, history: list[Turn]) -> str:
     return carry_topic(question, previous, said) if previous else question
 
 
+# "tell me more", "what else?", "go on": the same question again, for what was not yet said
+_MORE = re.compile(
+    r"^\s*(?:and\s+)?(?:(?:please\s+)?(?:tell|give|show)\s+me\s+more|(?:any\s*thing|what)\s+else|"
+    r"(?:some\s+|any\s+)?more(?:\s+(?:please|details?|info(?:rmation)?))?|go\s+on|"
+    r"keep\s+going|continue|say\s+more|elaborate)"
+    r"(?:\s+(?:about\s+)?(?:it|this|that))?(?:\s+please)?[\s?.!]*$",
+    re.I,
+)
+
+
+def asks_for_more(question: str) -> bool:
+    """Does the message only ask for more on what was just answered ("tell me more")?"""
+    return bool(_MORE.match(question))
+
+
 def standalone_question(
     question: str, history: list[Turn] | None, *, condense: Condense | None = None
 ) -> str:
-    """The question to retrieve with: condensed by an LLM if given, else by the heuristic."""
+    """The question to retrieve with: condensed by an LLM if given, else by the heuristic.
+
+    A request for more ("tell me more", "what else?") is the last question asked again, as
+    made standalone then; the composer then says only what was not said yet.
+    """
     if not history:
         return question
+    if asks_for_more(question):
+        earlier = [i for i, turn in enumerate(history) if not asks_for_more(turn.question)]
+        if earlier:
+            last = earlier[-1]
+            return standalone_question(history[last].question, history[:last], condense=condense)
+    # a "tell me more" turn stands for the question it continued (its topic is not "else")
+    history = _continued(history)
     if condense is not None:
         try:
             condensed = condense(question, history)
@@ -125,6 +151,16 @@ def standalone_question(
                 return condensed
             logger.info("the model's standalone question %s; using the heuristic", unfit)
     return heuristic_standalone(question, history)
+
+
+def _continued(history: list[Turn]) -> list[Turn]:
+    """`history` with each request for more put as the question it asked more about."""
+    out: list[Turn] = []
+    for turn in history:
+        if asks_for_more(turn.question) and out:
+            turn = turn.model_copy(update={"question": out[-1].question})
+        out.append(turn)
+    return out
 
 
 def _unfit_condensed(condensed: str, question: str, history: list[Turn]) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from index.citations import CitationNumbers
 from index.compose import Composition, ExtractiveComposer
 from index.errors import LLMError, LLMUnusableError, QuestionError
-from index.followup import standalone_question
+from index.followup import asks_for_more, standalone_question
 from index.language import english_only, foreign_language
 from index.models import Answer, Filters, Passage, Timings, Turn
 from index.settings import Settings
@@ -242,8 +242,9 @@ class Newsdesk:
     ) -> Composition:
         seen = [c for turn in history for c in turn.citations]
         return self.composer.compose(
-            question, passages, numbers=CitationNumbers(history), focus=focus, seen=seen
-        )
+            question, passages, numbers=CitationNumbers(history), focus=focus, seen=seen,
+            unsaid_only=asks_for_more(focus or ""),
+        )  # fmt: skip
 
 
 def _ms(since: float) -> float:

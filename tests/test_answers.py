@@ -209,3 +209,27 @@ def test_a_self_contained_question_leaves_the_previous_topic(sample_desk: Newsde
     answer = sample_desk.answer("who leads the drivers union in the rail strike", history=history)
     assert answer.standalone_question == "who leads the drivers union in the rail strike"
     assert "Grace Mbeki" in lead(answer)
+
+
+def test_tell_me_more_goes_on_with_the_story_until_it_is_all_said(sample_desk: Newsdesk) -> None:
+    history: list[Turn] = []
+    replies = []
+    for question in ["who won the cup final", "tell me more", "what else?", "and the score?"]:
+        answer = sample_desk.answer(question, history=history, as_of=AS_OF)
+        replies.append(answer)
+        history.append(Turn(question=question, answer=answer.text, citations=answer.citations))
+    first, more, still_more, score = replies
+    assert "Riverton Rovers won the National Cup" in lead(first)
+    assert more.standalone_question == still_more.standalone_question == "who won the cup final"
+    assert "Riverton Rovers won the National Cup" not in more.text  # nothing said twice
+    assert "Tom Keller in the 23rd minute" in more.text
+    assert "Marco Diaz" in still_more.text and "Tom Keller" not in still_more.text
+    quoted = [c.quote for answer in replies[:3] for c in answer.citations]
+    assert len(set(quoted)) == 3 and "riverton-rovers-cup-final" in more.citations[0].url
+    assert more.citations[0].number == first.citations[0].number == 1  # the same source, [1]
+    assert "else" not in score.standalone_question  # "what else" is no topic
+    while not more.declined:  # asked for more until the story runs out
+        history.append(Turn(question="more", answer=more.text, citations=more.citations))
+        more = sample_desk.answer("more", history=history, as_of=AS_OF)
+        assert len(history) < 12
+    assert more.text == "That is all I have on this."

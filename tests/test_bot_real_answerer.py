@@ -101,3 +101,18 @@ async def test_an_answer_about_another_match_says_what_it_leaves_out(
     row = list_exchanges(log, LogFilter())[0]  # newest first
     assert row["question"] == "who won the riverton cup semi final"
     assert show_exchange(log, row["id"])["note"] == "Not mentioned in the quoted passages: “semi”."
+
+
+@pytest.mark.slow
+async def test_tell_me_more_in_the_chat_goes_on_with_the_story(
+    standin: TelegramStandin, ingested: Path
+) -> None:
+    reader = USER + 1  # a chat of its own: what earlier tests asked is not its history
+    async with real_bot(standin, ingested):
+        await standin.send_text(reader, reader, "who won the cup final")
+        [first] = await standin.wait_for_sent(reader, timeout=60)
+        await standin.send_text(reader, reader, "tell me more")
+        _, more = await standin.wait_for_sent(reader, 2, timeout=60)
+    assert "Riverton Rovers won the National Cup" in first.text
+    assert "Tom Keller" in more.text and "[1]" in more.text
+    assert "Riverton Rovers won the National Cup" not in more.text

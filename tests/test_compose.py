@@ -7,7 +7,7 @@ from datetime import date
 from index.citations import CitationNumbers, add_marker, split_claims
 from index.compose import ExtractiveComposer, QuestionKind
 from index.declines import unmentioned_note
-from index.followup import heuristic_standalone, key_terms, leans_on_history
+from index.followup import asks_for_more, heuristic_standalone, key_terms, leans_on_history
 from index.models import Citation, Passage, Turn
 from index.text import sentence_spans, terms
 
@@ -197,3 +197,12 @@ def test_words_that_stand_together_are_named_together() -> None:
     question = "how bad did the canadian wildfire smoke get in new york city"
     note = unmentioned_note(question, ["york", "city", "canadian"])
     assert note == "Not mentioned in the quoted passages: “canadian”, “york city”."
+
+
+def test_requests_for_more_are_told_from_new_questions() -> None:
+    more = ["tell me more", "Tell me more about it", "what else?", "anything else", "more"]
+    more += ["more please", "go on", "more details", "Any more?", "elaborate please"]
+    assert [asked for asked in more if not asks_for_more(asked)] == []
+    new = ["and the score?", "more troops?", "what else did he say", "how much more is it"]
+    new += ["tell me more about the strike"]
+    assert [asked for asked in new if asks_for_more(asked)] == []
