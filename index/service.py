@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from index.citations import CitationNumbers
-from index.compose import Composition, ExtractiveComposer
+from index.compose import NOTHING_MORE, Composition, ExtractiveComposer
 from index.errors import LLMError, LLMUnusableError, QuestionError
 from index.followup import asks_for_more, standalone_question
 from index.language import english_only, foreign_language
@@ -205,10 +205,16 @@ class Newsdesk:
         closest stories when it declines; the LLM is given only the relevant ones.
         """
         if self.llm_answerer is not None:
+            given = self._relevant(passages)
+            if asks_for_more(focus or ""):  # "tell me more": from what was not cited yet
+                cited = {c.chunk_id for turn in history for c in turn.citations}
+                given = [p for p in given if p.chunk_id not in cited]
+                if not given:
+                    return Composition(text=NOTHING_MORE, declined=True), "extractive", None
             try:
                 composed = self.llm_answerer.compose(
                     question,
-                    self._relevant(passages),
+                    given,
                     numbers=CitationNumbers(history),
                     today=as_of or date.today(),
                     deadline=deadline,

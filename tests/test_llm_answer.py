@@ -230,14 +230,17 @@ def test_build_llm_per_mode() -> None:
 
 
 # -- through the Newsdesk, on the sample corpus ---------------------------------------------
-def cite_the_source_saying(fact: str) -> Callable[[dict[str, Any]], str]:
-    """A scripted model that reads its prompt and cites the source whose text has `fact`."""
+def cite_the_source_saying(
+    fact: str, answer: str = "As of 12 February 2025, about 5,000 active-duty troops are there"
+) -> Callable[[dict[str, Any]], str]:
+    """A scripted model that reads its prompt and says `answer`, citing the source whose
+    text has `fact`."""
 
     def reply(body: dict[str, Any]) -> str:
         user = body["messages"][-1]["content"]
         sources = re.findall(r'<source number="(\d+)"[^>]*>(.*?)</source>', user, re.DOTALL)
         number = next(n for n, text in sources if fact in text)
-        return f"As of 12 February 2025, about 5,000 active-duty troops are there [{number}]."
+        return f"{answer} [{number}]."
 
     return reply
 
@@ -425,3 +428,20 @@ def test_chat_prints_the_answer_as_written_then_the_checked_one(
         "As of 12 February 2025, about 5,000 active-duty troops are there [1]."
     )
     assert "surrender" not in checked and "Sources:" in checked
+
+
+def test_tell_me_more_gives_the_model_only_what_was_not_cited(
+    fake: FakeOpenAI, sample_settings: Settings
+) -> None:
+    desk = llm_desk(fake, sample_settings)
+    fake.enqueue([cite_the_source_saying("5,000 active-duty")])
+    first = desk.answer("How many troops are at the border now?", as_of=AS_OF)
+    history = [Turn(question=first.question, answer=first.text, citations=first.citations)]
+
+    sent = "The Pentagon is sending 1,500 additional active-duty soldiers to the border"
+    fake.enqueue([cite_the_source_saying("1,500 additional", sent)])
+    more = desk.answer("tell me more", history=history, as_of=AS_OF)
+    assert more.standalone_question == "How many troops are at the border now?"
+    assert first.citations[0].quote not in fake.prompts()[-1]  # the cited passage is left out
+    assert more.mode == "openai-like" and "1,500 additional" in more.text
+    assert more.citations[0].number == 2 and "1,500" in more.citations[0].quote
