@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from index.llm_answer import Draft, LLMAnswerer
 
 logger = logging.getLogger(__name__)
+MORE_ABOUT_WHAT = "More about what? Ask me a question about the news first."
 
 
 class Answerer(Protocol):
@@ -145,6 +146,11 @@ class Newsdesk:
                 declined=True, timings=Timings(total_ms=_ms(started)),
             )  # fmt: skip
         history = history or []
+        if asks_for_more(text) and all(asks_for_more(turn.question) for turn in history):
+            return Answer(  # "tell me more" with nothing said yet: nothing to go on with
+                question=text, standalone_question=text, text=MORE_ABOUT_WHAT,
+                declined=True, timings=Timings(total_ms=_ms(started)),
+            )  # fmt: skip
         # one LLM time budget per question, shared by condensing and composing
         llm = self.llm_answerer
         deadline = llm.deadline() if llm else None

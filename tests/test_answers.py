@@ -233,3 +233,10 @@ def test_tell_me_more_goes_on_with_the_story_until_it_is_all_said(sample_desk: N
         more = sample_desk.answer("more", history=history, as_of=AS_OF)
         assert len(history) < 12
     assert more.text == "That is all I have on this."
+
+
+def test_tell_me_more_with_nothing_said_yet_asks_what_about(sample_desk: Newsdesk) -> None:
+    for history in ([], [Turn(question="more", answer="More about what?")]):
+        answer = sample_desk.answer("tell me more", history=history, as_of=AS_OF)
+        assert answer.declined and not answer.citations
+        assert answer.text == "More about what? Ask me a question about the news first."
