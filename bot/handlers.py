@@ -18,6 +18,8 @@ from bot.streaming import EDIT_EVERY_S, GROUP_EDIT_EVERY_S, DraftMessage
 HELP = (
     "Ask me anything about the news I have read. Every claim in my answer cites a numbered "
     "source [n]; tap a 📄 button to see the exact passage, and 👍/👎 to tell me how I did.\n\n"
+    "Follow-ups keep the topic (“and what did Mexico do?”); say “tell me more” for what I "
+    "have not said yet.\n\n"
     "In groups, mention me, reply to one of my messages, or use /ask.\n\n"
     "/ask <i>question</i> — ask a question\n"
     "/sources — the sources of my last answer\n"

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from index.service import Answerer
     from index.wiring import Wiring
 
-HELP = "Ask about the news. /sources shows the last answer's passages, /new forgets, /quit ends."
+HELP = (
+    'Ask about the news; follow-ups keep the topic, "tell me more" goes on with the story. '
+    "/sources shows the last answer's passages, /new forgets, /quit ends."
+)
 
 
 class ChatSession:

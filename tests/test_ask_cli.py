@@ -131,6 +131,19 @@ def test_chat_answers_thanks_in_kind_and_carries_on(
     assert "312 confirmed cases" in out and "Forty-one" in out  # the follow-up kept its topic
 
 
+def test_chat_tells_more_when_asked(
+    sample_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = "who won the cup final\ntell me more\n"
+    result = run(sample_settings, tmp_path, monkeypatch, "chat", stdin=script)
+    assert result.exit_code == 0, result.output
+    # each reply: the answer, a blank line, its sources
+    first, _, more, more_sources = [" ".join(b.split()) for b in result.output.split("\n\n")][:4]
+    assert first.startswith("Riverton Rovers won the National Cup for the first time")
+    assert "Tom Keller in the 23rd minute" in more and "won the National Cup" not in more
+    assert "Tom Keller" in more_sources and "won the National Cup for" not in more_sources
+
+
 def test_chat_reports_a_too_long_question_and_carries_on(
     sample_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

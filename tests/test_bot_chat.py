@@ -150,6 +150,7 @@ async def test_start_help_and_sources_commands(bot: TelegramStandin) -> None:
     start = (await bot.wait_for_sent(USER, 4))[3]
     assert start.text.startswith("Hello! I answer questions about the news")
     assert "/new — forget this conversation" in start.text
+    assert "say “tell me more” for what I have not said yet" in start.text
 
 
 async def test_feedback_is_recorded_and_thanked(bot: TelegramStandin, tmp_path: Path) -> None:
