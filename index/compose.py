@@ -123,7 +123,7 @@ class ExtractiveComposer:
         if ranking.declined is not None:
             return Composition(text=ranking.declined, declined=True)
         kind, asked, candidates = ranking.kind, ranking.asked, ranking.candidates
-        if unsaid_only:
+        if unsaid_only:  # "tell me more": only what the conversation has not quoted yet
             candidates = [c for c in candidates if not already_quoted(c, seen or [])]
             if not any(_covers(asked, c) >= self.min_coverage for c in candidates[:GATE_DEPTH]):
                 return Composition(text=NOTHING_MORE, declined=True)
@@ -146,7 +146,7 @@ class ExtractiveComposer:
         about = terms(title) & set(asked) and not _names_headline_subject(title, set(asked))
         if kind.wants_name and about and len(chosen) < self.max_sentences:
             chosen = _naming(candidates, chosen, set(asked)) + chosen
-        if unsaid_only:  # "tell me more": only what the conversation has not quoted yet
+        if unsaid_only:  # a neighbour added to complete or name the subject may be quoted
             chosen = [c for c in chosen if not already_quoted(c, seen or [])]
             if not chosen:
                 return Composition(text=NOTHING_MORE, declined=True)

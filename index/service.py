@@ -141,16 +141,10 @@ class Newsdesk:
         text = check_question(question, max_chars=self.settings.max_question_chars)
         language = foreign_language(text)
         if language is not None:  # the articles and the model are English
-            return Answer(
-                question=text, standalone_question=text, text=english_only(language),
-                declined=True, timings=Timings(total_ms=_ms(started)),
-            )  # fmt: skip
+            return _unsearched(text, english_only(language), started)
         history = history or []
         if asks_for_more(text) and all(asks_for_more(turn.question) for turn in history):
-            return Answer(  # "tell me more" with nothing said yet: nothing to go on with
-                question=text, standalone_question=text, text=MORE_ABOUT_WHAT,
-                declined=True, timings=Timings(total_ms=_ms(started)),
-            )  # fmt: skip
+            return _unsearched(text, MORE_ABOUT_WHAT, started)  # nothing said yet to go on with
         # one LLM time budget per question, shared by condensing and composing
         llm = self.llm_answerer
         deadline = llm.deadline() if llm else None
@@ -257,6 +251,14 @@ class Newsdesk:
             question, passages, numbers=CitationNumbers(history), focus=focus, seen=seen,
             unsaid_only=asks_for_more(focus or ""),
         )  # fmt: skip
+
+
+def _unsearched(question: str, reply: str, started: float) -> Answer:
+    """A declined answer given without searching: another language, more about nothing."""
+    return Answer(
+        question=question, standalone_question=question, text=reply, declined=True,
+        timings=Timings(total_ms=_ms(started)),
+    )  # fmt: skip
 
 
 def _ms(since: float) -> float:
