@@ -96,12 +96,14 @@ class ExtractiveComposer:
         min_coverage: float = 0.2,
         article_text: ArticleText | None = None,
         similarity: Similarity | None = None,
+        names: Callable[[], frozenset[str]] | None = None,
     ) -> None:
         self.relevance_floor = relevance_floor
         self.max_sentences = max_sentences
         self.min_coverage = min_coverage
         self.article_text = article_text
         self.similarity = similarity
+        self.names = names  # the words the store writes as names (`KeywordIndex.names`)
 
     def compose(
         self,
@@ -186,10 +188,11 @@ class ExtractiveComposer:
         """The passages of articles that contain the question's subject, and, when there
         are none, the subject's words the best article lacks."""
         lacking: dict[str, list[str]] = {}
+        names = self.names() if self.names is not None else frozenset()
         for passage in passages:
             if passage.article_id not in lacking:
                 lacking[passage.article_id] = missing_words(
-                    question, self._texts(passage, passages)
+                    question, self._texts(passage, passages), names=names
                 )
         kept = [p for p in passages if not lacking[p.article_id]]
         first = lacking[passages[0].article_id] if passages else []

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,7 @@ import Stemmer
 
 from index.catalog import Catalog
 from index.files import replace_text
+from index.grounding import written_as_names
 from index.models import Filters
 from index.store import date_number
 
@@ -42,6 +44,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 POINTER = "CURRENT"
 META = "meta.json"
 WORDS = "words.json"  # every word of the chunks, lower case, with the number of chunks using it
+NAMES = "names.json"  # the words the chunks write as names (`grounding.written_as_names`)
 _LETTERS = re.compile(r"[a-z]+")
 # the title says what the story is about; passages deep in an article often never name it
 TITLE_IN_TEXT = True
@@ -65,6 +68,7 @@ class _Loaded:
     source_codes: np.ndarray  # int32 index into `sources`
     sources: list[str]
     words: dict[str, int] | None = None  # loaded on first use (`KeywordIndex.words`)
+    names: frozenset[str] | None = None  # loaded on first use (`KeywordIndex.names`)
 
 
 class KeywordIndex:
@@ -135,6 +139,8 @@ class KeywordIndex:
             np.array([code[row["source"]] for row in rows], dtype=np.int32),
         )
         (build_dir / WORDS).write_text(json.dumps(word_counts(texts)), encoding="utf-8")
+        names = written_as_names(row["text"] for row in rows)  # not titles: Title Case
+        (build_dir / NAMES).write_text(json.dumps(names), encoding="utf-8")
         meta = {"generation": generation, "chunks": len(rows), "sources": sources}
         (build_dir / META).write_text(json.dumps(meta), encoding="utf-8")
         self._publish(build_dir)
@@ -191,22 +197,33 @@ class KeywordIndex:
             return {}
         with self._words_lock:  # not `_lock`: searches go on while a list is read or made
             if loaded.words is None:
-                loaded.words = self._read_words(loaded.build_dir / WORDS)
+                loaded.words = self._read_or_make(loaded.build_dir / WORDS, _chunk_words)
             return loaded.words
 
-    def _read_words(self, path: Path) -> dict[str, int]:
+    def names(self) -> frozenset[str]:
+        """The words the indexed chunks write as names, lower case ("wimbledon"): what the
+        subject check requires of an article even when a question types them in lower case."""
+        loaded = self._load()
+        if loaded is None:
+            return frozenset()
+        with self._words_lock:
+            if loaded.names is None:
+                loaded.names = frozenset(self._read_or_make(loaded.build_dir / NAMES, _names))
+            return loaded.names
+
+    def _read_or_make(self, path: Path, make: Callable[[Catalog | None], Any]) -> Any:
+        """A word list of the build, made from the catalog for a build made before it was
+        kept (and kept from then on)."""
         if path.exists():
-            words: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))
-            return words
+            return json.loads(path.read_text(encoding="utf-8"))
         if self._catalog is None:
-            return {}
-        rows = self._catalog.iter_chunks()
-        words = word_counts([_scored_text(r["title"], r["text"]) for r in rows])
-        try:  # kept with the build from now on
-            replace_text(path, json.dumps(words))
+            return make(None)
+        made = make(self._catalog)
+        try:
+            replace_text(path, json.dumps(made))
         except OSError as exc:
             logger.warning("could not keep the index's words in %s: %s", path, exc)
-        return words
+        return made
 
     # -- searching ---------------------------------------------------------------------
     def search(
@@ -234,6 +251,16 @@ class KeywordIndex:
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(str(loaded.chunk_ids[i]), float(scores[i])) for i in best if scores[i] > 0]
+
+
+def _chunk_words(catalog: Catalog | None) -> dict[str, int]:
+    if catalog is None:
+        return {}
+    return word_counts([_scored_text(r["title"], r["text"]) for r in catalog.iter_chunks()])
+
+
+def _names(catalog: Catalog | None) -> list[str]:
+    return [] if catalog is None else written_as_names(r["text"] for r in catalog.iter_chunks())
 
 
 def word_counts(texts: list[str]) -> dict[str, int]:

@@ -119,6 +119,7 @@ class Wiring:
                 relevance_floor=relevance_floor(self.settings),
                 article_text=article_text(self.catalog),
                 similarity=sentence_similarity(retriever.embed_model) if semantic else None,
+                names=self.keyword.names,
             ),
             llm_answerer=build_llm_answerer(
                 self.settings,

@@ -240,3 +240,58 @@ def test_tell_me_more_with_nothing_said_yet_asks_what_about(sample_desk: Newsdes
         answer = sample_desk.answer("tell me more", history=history, as_of=AS_OF)
         assert answer.declined and not answer.citations
         assert answer.text == "More about what? Ask me a question about the news first."
+
+
+def _story(title: str, day: str, slug: str, body: str) -> str:
+    """An article file as `newsdesk ingest` reads it: front matter, then the text."""
+    url = f"https://example.com/tennis/{day.replace('-', '/')}/{slug}"
+    head = f'title: "{title}"\ndate: {day}\nurl: {url}\nsource: Court Report'
+    return f"---\n{head}\n---\n\n{body}\n"
+
+
+MADRID = _story(
+    "Alcaraz beats Zverev to win the Madrid Open",
+    "2022-05-08",
+    "alcaraz-madrid",
+    "Carlos Alcaraz beat defending champion Alexander Zverev 6-3 6-1 in the Madrid Open final "
+    "on Sunday, having already beaten Rafael Nadal and Novak Djokovic in earlier rounds.\n\n"
+    "The 19-year-old Spaniard is the youngest champion in the tournament's history.",
+)
+TICKETS = _story(
+    "Ticket ballot opens for the summer's championships",
+    "2022-03-01",
+    "ticket-ballot",
+    "Fans hoping to see Wimbledon this summer can enter the public ballot from Tuesday, the "
+    "club said. Seats on the show courts at Wimbledon are drawn at random, and queueing for "
+    "Wimbledon on the day remains possible for the outside courts.",
+)
+
+
+def _tennis_desk(folder: Path, *articles: str) -> Newsdesk:
+    for i, text in enumerate(articles):
+        (folder / f"article-{i}.md").write_text(text, encoding="utf-8")
+    data = folder / "data"
+    settings = load_settings(_env_file=None, newsdesk_data_dir=data, answer_mode="extractive")
+    report = ingest_sources([str(folder)], settings=settings)
+    assert report.ok and len(report.new) == len(articles), report.summary()
+    return open_newsdesk(settings)
+
+
+def test_a_name_typed_in_lower_case_must_be_in_the_article(tmp_path: Path) -> None:
+    """The store writes "Wimbledon" capitalised every time: a chat question's "wimbledon" is
+    a name then, and the Madrid Open final does not answer for the Wimbledon final."""
+    desk = _tennis_desk(tmp_path, MADRID, TICKETS)
+    answer = desk.answer("did alcaraz beat djokovic in the wimbledon final", as_of=AS_OF)
+    assert answer.declined and not answer.citations, answer.text
+    assert "wimbledon" in answer.text
+    asked = desk.answer("did alcaraz beat zverev in the madrid open final", as_of=AS_OF)
+    assert not asked.declined and "6-3 6-1" in lead(asked), asked.text
+
+
+def test_a_store_that_never_wrote_a_word_cannot_tell_it_is_a_name(tmp_path: Path) -> None:
+    """With no article using "wimbledon", it is one of the question's rarer words, of which
+    one may be missing: the answer is given, and says what it leaves out."""
+    desk = _tennis_desk(tmp_path, MADRID)
+    answer = desk.answer("did alcaraz beat djokovic in the wimbledon final", as_of=AS_OF)
+    assert not answer.declined and "Madrid Open final" in lead(answer), answer.text
+    assert answer.note == "Not mentioned in the quoted passages: “wimbledon”."

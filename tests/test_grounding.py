@@ -12,7 +12,13 @@ from index.citations import CitationNumbers
 from index.compose import ExtractiveComposer
 from index.declines import off_subject
 from index.followup import heuristic_standalone, leans_on_history
-from index.grounding import is_place, lacking_words, missing_words, specific_words
+from index.grounding import (
+    is_place,
+    lacking_words,
+    missing_words,
+    specific_words,
+    written_as_names,
+)
 from index.models import Passage, Turn
 from index.sentences import Candidate, quotable, sentences
 
@@ -50,6 +56,22 @@ def test_the_subject_must_be_in_the_article(
         assert found, "a place the article never names"
     else:
         assert found == missing
+
+
+def test_the_stores_writing_tells_which_lower_case_words_are_names() -> None:
+    texts = [
+        "Fans queued at Wimbledon on Monday, and tickets for Wimbledon sold out.",
+        "He won at Wimbledon twice. The city of London, and the city council, agreed.",
+        "Officials met in the City of London.",
+    ]
+    # sentence openers and headlines do not count: only words in mid-sentence
+    assert written_as_names(texts + ["Wimbledon Final Tickets Sold Out"]) == ["wimbledon"]
+    article = "Carlos Alcaraz beat Alexander Zverev in the Madrid Open final, after Djokovic."
+    question = "did alcaraz beat djokovic in the wimbledon final"
+    assert missing_words(question, [article]) == []  # one rarer word of two may be missing
+    names = frozenset(written_as_names(texts))
+    assert missing_words(question, [article], names=names) == ["wimbledon"]
+    assert missing_words("did alcaraz win wimbledon", [texts[1]], names=names) == ["alcaraz"]
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,20 @@ def fixture_articles() -> list[Article]:
     return [Article(**row) for row in json.loads(FIXTURES.read_text(encoding="utf-8"))]
 
 
+WIMBLEDON = Article(
+    id="ballot",
+    title="Ticket ballot opens for the summer's championships",
+    published=date(2024, 3, 1),
+    source="herald.example",
+    url="https://herald.example/ballot",
+    text=(
+        "Fans hoping to see Wimbledon this summer can enter the ballot from Tuesday. Seats at "
+        "Wimbledon are drawn at random, and queueing for Wimbledon remains possible. The city "
+        "expects the usual crowds, and the city council will close two roads."
+    ),
+)
+
+
 def article_of(chunk_id: str) -> str:
     return chunk_id.split(":")[0]
 
@@ -107,3 +121,23 @@ def test_an_index_built_before_it_kept_words_gets_them_from_the_catalog(built: S
     index.refresh(open_store(built).catalog)  # nothing changed: no rebuild
     assert index.words()["millbrook"] == 1
     assert (current / "words.json").exists()  # kept for the next process
+
+
+def test_the_index_keeps_the_words_the_articles_write_as_names(settings: Settings) -> None:
+    rows = open_ingestor(settings).ingest(fixture_articles() + [WIMBLEDON])
+    assert len(rows.new) == 9
+    names = KeywordIndex(path=settings.keyword_dir).names()
+    # capitalised in mid-sentence each of the three times, while "city" is not
+    assert "wimbledon" in names and "city" not in names and "ballot" not in names
+    # "Millbrook" is used once only: too few uses to tell
+    assert "millbrook" not in names
+
+
+def test_an_index_built_before_it_kept_names_gets_them_from_the_catalog(settings: Settings) -> None:
+    open_ingestor(settings).ingest([WIMBLEDON])
+    current = settings.keyword_dir / (settings.keyword_dir / POINTER).read_text().strip()
+    (current / "names.json").unlink()
+    index = KeywordIndex(path=settings.keyword_dir)
+    index.refresh(open_store(settings).catalog)  # nothing changed: no rebuild
+    assert "wimbledon" in index.names()
+    assert (current / "names.json").exists()  # kept for the next process
