@@ -258,7 +258,8 @@ def _variant_present(word: str, found: set[str]) -> bool:
             return True
         if len(other) < 4 or other[0] != word[0]:
             continue
-        for a, b in ((base, other), (_base(other), word)):
+        # "Korea" / "Korean": a stem ending in a vowel takes the ending whole, too
+        for a, b in ((base, other), (_base(other), word), (other, word)):
             if len(a) >= 4 and b.startswith(a) and b[len(a) :] in _DEMONYM_SUFFIXES:
                 return True
     return False

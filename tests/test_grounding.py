@@ -43,6 +43,7 @@ def test_names_places_years_and_rare_words_make_a_question_specific() -> None:
         ("how many died in the 2024 turkey earthquake", QUAKE, ["2024"]),
         ("how many died in the turkish earthquake", QUAKE, []),  # demonym
         ("who is the mexican president", "Mexico's president said on Monday.", []),
+        ("what did the korean study find", "A study in Korea found less cancer.", []),
         ("what did burma's junta say", "Myanmar's junta said on Monday it would talk.", []),
         ("how many people died in the kentucky flooding", "Floods in Kentucky killed 37.", []),
         ("how many troops are on the canadian border", "Troops at the Mexico border.", None),
