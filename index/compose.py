@@ -38,6 +38,7 @@ from index.sentences import (
     features,
     headline_names,
     passage_candidates,
+    quotable,
     rarity_weights,
     redundant,
     sentences,
@@ -262,8 +263,13 @@ class ExtractiveComposer:
         """
         best = candidates[0]
         chosen = [best]
-        if len(best.terms) < 6:  # a short lead-in ("Mexico has moved troops of its own.")
+        # a short lead-in ("Mexico has moved troops of its own.") or a story's first sentence,
+        # which sets the story up ("The actress who played Miss Cleo has died"): the sentence
+        # after it gives the particulars ("Youree Dell Harris, 53, died in Palm Beach")
+        if len(best.terms) < 6:
             chosen += _next_sentence(best)
+        elif best.features.get("lead"):
+            chosen += [c for c in _next_sentence(best) if quotable(c.text)]
         for cand in candidates[1:]:
             if len(chosen) >= self.max_sentences or cand.score < RUNNER_UP * best.score:
                 break

@@ -220,9 +220,10 @@ def test_tell_me_more_goes_on_with_the_story_until_it_is_all_said(sample_desk: N
         history.append(Turn(question=question, answer=answer.text, citations=answer.citations))
     first, more, still_more, score = replies
     assert "Riverton Rovers won the National Cup" in lead(first)
+    assert "Tom Keller in the 23rd minute" in first.text  # the sentence after the story's first
     assert more.standalone_question == still_more.standalone_question == "who won the cup final"
     assert "Riverton Rovers won the National Cup" not in more.text  # nothing said twice
-    assert "Tom Keller in the 23rd minute" in more.text
+    assert "Ines Holt said" in more.text and "Tom Keller" not in more.text
     assert "Marco Diaz" in still_more.text and "Tom Keller" not in still_more.text
     quoted = [c.quote for answer in replies[:3] for c in answer.citations]
     assert len(set(quoted)) == 3 and "riverton-rovers-cup-final" in more.citations[0].url
@@ -244,7 +245,7 @@ def test_tell_me_more_with_nothing_said_yet_asks_what_about(sample_desk: Newsdes
 
 def _story(title: str, day: str, slug: str, body: str) -> str:
     """An article file as `newsdesk ingest` reads it: front matter, then the text."""
-    url = f"https://example.com/tennis/{day.replace('-', '/')}/{slug}"
+    url = f"https://example.com/news/{day.replace('-', '/')}/{slug}"
     head = f'title: "{title}"\ndate: {day}\nurl: {url}\nsource: Court Report'
     return f"---\n{head}\n---\n\n{body}\n"
 
@@ -267,7 +268,7 @@ TICKETS = _story(
 )
 
 
-def _tennis_desk(folder: Path, *articles: str) -> Newsdesk:
+def _desk_of(folder: Path, *articles: str) -> Newsdesk:
     for i, text in enumerate(articles):
         (folder / f"article-{i}.md").write_text(text, encoding="utf-8")
     data = folder / "data"
@@ -280,7 +281,7 @@ def _tennis_desk(folder: Path, *articles: str) -> Newsdesk:
 def test_a_name_typed_in_lower_case_must_be_in_the_article(tmp_path: Path) -> None:
     """The store writes "Wimbledon" capitalised every time: a chat question's "wimbledon" is
     a name then, and the Madrid Open final does not answer for the Wimbledon final."""
-    desk = _tennis_desk(tmp_path, MADRID, TICKETS)
+    desk = _desk_of(tmp_path, MADRID, TICKETS)
     answer = desk.answer("did alcaraz beat djokovic in the wimbledon final", as_of=AS_OF)
     assert answer.declined and not answer.citations, answer.text
     assert "wimbledon" in answer.text
@@ -291,7 +292,27 @@ def test_a_name_typed_in_lower_case_must_be_in_the_article(tmp_path: Path) -> No
 def test_a_store_that_never_wrote_a_word_cannot_tell_it_is_a_name(tmp_path: Path) -> None:
     """With no article using "wimbledon", it is one of the question's rarer words, of which
     one may be missing: the answer is given, and says what it leaves out."""
-    desk = _tennis_desk(tmp_path, MADRID)
+    desk = _desk_of(tmp_path, MADRID)
     answer = desk.answer("did alcaraz beat djokovic in the wimbledon final", as_of=AS_OF)
     assert not answer.declined and "Madrid Open final" in lead(answer), answer.text
     assert answer.note == "Not mentioned in the quoted passages: “wimbledon”."
+
+
+OBITUARY = _story(
+    "Actress who played TV psychic Madame Zora dies at 53",
+    "2024-02-02",
+    "madame-zora",
+    "The actress who became famous playing the television psychic Madame Zora, promising "
+    "callers a glimpse of their futures in late-night commercials, has died of cancer.\n\n"
+    "Marisol Dane, 53, died in Port Aurelia on Thursday, her lawyer said.\n\n"
+    "The commercials ran for six years before the hotline closed.",
+)
+
+
+def test_a_storys_first_sentence_comes_with_the_particulars_after_it(tmp_path: Path) -> None:
+    """A news story's first sentence sets it up; the next one names who, where and when."""
+    desk = _desk_of(tmp_path, OBITUARY, MADRID)
+    answer = desk.answer("where did the actress who played madame zora die", as_of=AS_OF)
+    assert lead(answer).startswith("The actress who became famous"), answer.text
+    assert "Marisol Dane, 53, died in Port Aurelia" in answer.text
+    assert len(answer.citations) == 1 and "Port Aurelia" in answer.citations[0].quote
