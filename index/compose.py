@@ -7,7 +7,8 @@ are scored by how much of the question they cover (the article's title counting 
 context), the passage's retrieval score, and whether they offer what the question asks for
 (`index.asks`: a name, a number, a date, a place, a cause). Captions, credits, headings and
 list items are never quoted. The best one to three become the answer, each cited `[n]` with
-its exact character span, one citation per article. An answer that leaves out part of what
+its exact character span, one citation per article; a story's first sentence brings the one
+after it, which gives the particulars. An answer that leaves out part of what
 a chat question names and is far from it in meaning is about something else: declined too,
 as is a question about what happened in a year after every article it would quote.
 """
