@@ -40,8 +40,10 @@ _FURNITURE = re.compile(
     re.I,
 )
 _TERMINAL = re.compile(r"[.!][\"”’)\]]*$")
+# matched at a sentence's start (`match(text, start)`; "^" would only match at the text's
+# start, and miss a dateline after a byline paragraph)
 _DATELINE = re.compile(
-    r"^(?:\((?:CNN|AP|Reuters|CNN Business|AFP)[^)]*\)\s*[—–-]*\s*|"
+    r"(?:\((?:CNN|AP|Reuters|CNN Business|AFP)[^)]*\)\s*[—–-]*\s*|"
     r"[A-Z][A-Z .,\'-]{2,40}(?:\([A-Za-z .]+\))?\s*[—–-]+\s*)"
 )
 TOPIC_DISCOUNT = 0.6  # a question word the title already names is the topic, not the ask
@@ -216,12 +218,21 @@ def features(
         "proximity": proximity(text, set(asked), variants),
         "answer_near": answer_nearness(text, kind, set(asked), variants),
         "headline_name": float(bool(headline)),
-        "lead": float(cand.passage.start + cand.start == 0),  # a news lead states the fact
+        "lead": float(opens_story(cand)),  # a news lead states the fact
         # what the question names is the sentence's subject
         "named_subject": float(bool(names & (opening | {variants.get(t, t) for t in opening}))),
         "newest": float(bool(kind.about_now and newest and cand.passage.published == newest)),
         "quoted_before": float(already_quoted(cand, seen)),  # a follow-up wants the unsaid
     }
+
+
+def opens_story(cand: Candidate) -> bool:
+    """Is `cand` the story's first sentence worth quoting? A byline paragraph ("Andrea
+    Mandell") or a dateline may come before it, as in one article of five here."""
+    if cand.passage.start != 0:
+        return False
+    spans = sentences(cand.passage.text)
+    return bool(spans) and cand.start == spans[0][0]
 
 
 def weighted(found: dict[str, float]) -> float:

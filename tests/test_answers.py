@@ -302,7 +302,9 @@ OBITUARY = _story(
     "Actress who played TV psychic Madame Zora dies at 53",
     "2024-02-02",
     "madame-zora",
-    "The actress who became famous playing the television psychic Madame Zora, promising "
+    "Dana Whitlock\n\n"  # a byline, then a dateline: the story's first sentence follows
+    "PORT AURELIA (AP) — The actress who became famous playing the television psychic "
+    "Madame Zora, promising "
     "callers a glimpse of their futures in late-night commercials, has died of cancer.\n\n"
     "Marisol Dane, 53, died in Port Aurelia on Thursday, her lawyer said.\n\n"
     "The commercials ran for six years before the hotline closed.",

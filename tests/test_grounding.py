@@ -20,7 +20,7 @@ from index.grounding import (
     written_as_names,
 )
 from index.models import Passage, Turn
-from index.sentences import Candidate, quotable, sentences
+from index.sentences import Candidate, opens_story, quotable, sentences
 
 QUAKE = "A magnitude 7.8 earthquake struck southern Turkey and northern Syria early on Monday."
 
@@ -212,6 +212,26 @@ def test_a_dateline_is_left_out_of_the_quote() -> None:
     assert text[start:end].startswith("There have been")
 
 
+def test_a_story_opens_after_its_byline_and_dateline() -> None:
+    text = (
+        "Andrea Mandell\n\nFORT LAUDERDALE (AP) — The actress who played a TV psychic has "
+        "died of cancer.\n\nShe died in Palm Beach, her lawyer said."
+    )
+    spans = sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "The actress who played a TV psychic has died of cancer.",
+        "She died in Palm Beach, her lawyer said.",
+    ]
+    passage = Passage(
+        chunk_id="m:v:0", article_id="m", title="Actress dies", source="Outlet", url="",
+        published=None, start=0, end=len(text), text=text, score=0.6,
+    )  # fmt: skip
+    first, second = (Candidate(passage, 0, a, b, set(), 1.0, 1.0) for a, b in spans)
+    assert opens_story(first) and not opens_story(second)
+    later = passage.model_copy(update={"start": 400})  # the article's second chunk
+    assert not opens_story(Candidate(later, 0, *spans[0], set(), 1.0, 1.0))
+
+
 def test_the_answering_sentence_leads_not_the_caption() -> None:
     text = (
         "Snow blankets a neighborhood, December 25, 2022, in Buffalo, New York. "
@@ -225,7 +245,7 @@ def test_the_answering_sentence_leads_not_the_caption() -> None:
     answer = ExtractiveComposer(relevance_floor=0.2).compose(
         "how many people died in the buffalo blizzard", [passage], numbers=CitationNumbers()
     )
-    assert answer.text == (
+    assert answer.text.startswith(  # the story's first sentence, then the next one
         "As of 27 December 2022, the blizzard killed at least 39 people in Erie County, "
         "officials said on Monday [1]."
     )
