@@ -39,7 +39,6 @@ from index.sentences import (
     features,
     headline_names,
     passage_candidates,
-    quotable,
     rarity_weights,
     redundant,
     sentences,
@@ -267,10 +266,8 @@ class ExtractiveComposer:
         # a short lead-in ("Mexico has moved troops of its own.") or a story's first sentence,
         # which sets the story up ("The actress who played Miss Cleo has died"): the sentence
         # after it gives the particulars ("Youree Dell Harris, 53, died in Palm Beach")
-        if len(best.terms) < 6:
-            chosen += _next_sentence(best)
-        elif best.features.get("lead"):
-            chosen += [c for c in _next_sentence(best) if quotable(c.text)]
+        if len(best.terms) < 6 or best.features.get("lead"):
+            chosen += _next_sentence(best)  # the next quotable one: `sentences` gives no other
         for cand in candidates[1:]:
             if len(chosen) >= self.max_sentences or cand.score < RUNNER_UP * best.score:
                 break

@@ -139,8 +139,7 @@ class KeywordIndex:
             np.array([code[row["source"]] for row in rows], dtype=np.int32),
         )
         (build_dir / WORDS).write_text(json.dumps(word_counts(texts)), encoding="utf-8")
-        names = written_as_names(row["text"] for row in rows)  # not titles: Title Case
-        (build_dir / NAMES).write_text(json.dumps(names), encoding="utf-8")
+        (build_dir / NAMES).write_text(json.dumps(_chunk_names(rows)), encoding="utf-8")
         meta = {"generation": generation, "chunks": len(rows), "sources": sources}
         (build_dir / META).write_text(json.dumps(meta), encoding="utf-8")
         self._publish(build_dir)
@@ -208,17 +207,18 @@ class KeywordIndex:
             return frozenset()
         with self._words_lock:
             if loaded.names is None:
-                loaded.names = frozenset(self._read_or_make(loaded.build_dir / NAMES, _names))
+                names = self._read_or_make(loaded.build_dir / NAMES, _chunk_names)
+                loaded.names = frozenset(names)
             return loaded.names
 
-    def _read_or_make(self, path: Path, make: Callable[[Catalog | None], Any]) -> Any:
-        """A word list of the build, made from the catalog for a build made before it was
-        kept (and kept from then on)."""
+    def _read_or_make(self, path: Path, make: Callable[[list[Any]], Any]) -> Any:
+        """A word list of the build, made from the catalog's chunks for a build made before
+        it was kept (and kept from then on); empty without a catalog to make it from."""
         if path.exists():
             return json.loads(path.read_text(encoding="utf-8"))
         if self._catalog is None:
-            return make(None)
-        made = make(self._catalog)
+            return make([])
+        made = make(list(self._catalog.iter_chunks()))
         try:
             replace_text(path, json.dumps(made))
         except OSError as exc:
@@ -253,14 +253,12 @@ class KeywordIndex:
         return [(str(loaded.chunk_ids[i]), float(scores[i])) for i in best if scores[i] > 0]
 
 
-def _chunk_words(catalog: Catalog | None) -> dict[str, int]:
-    if catalog is None:
-        return {}
-    return word_counts([_scored_text(r["title"], r["text"]) for r in catalog.iter_chunks()])
+def _chunk_words(rows: list[Any]) -> dict[str, int]:
+    return word_counts([_scored_text(row["title"], row["text"]) for row in rows])
 
 
-def _names(catalog: Catalog | None) -> list[str]:
-    return [] if catalog is None else written_as_names(r["text"] for r in catalog.iter_chunks())
+def _chunk_names(rows: list[Any]) -> list[str]:
+    return written_as_names(row["text"] for row in rows)  # not titles: Title Case
 
 
 def word_counts(texts: list[str]) -> dict[str, int]:

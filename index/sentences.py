@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from index.asks import NOT_A_NAME, QuestionKind, answer_nearness, offers
 from index.models import Citation, Passage
@@ -103,8 +104,11 @@ class Candidate:
         return self.passage.text[self.start : self.end]
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans worth quoting as an answer, a leading dateline ("(CNN) ") left out."""
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans worth quoting as an answer, a leading dateline ("(CNN) ") left out.
+    Cached like `sentence_spans`: a passage's spans are asked for by each of its candidates
+    (`opens_story`) and again when a neighbour is quoted."""
     out = []
     for start, end in sentence_spans(text):
         dateline = _DATELINE.match(text, start, end)
@@ -112,7 +116,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start = dateline.end()
         if quotable(text[start:end]):
             out.append((start, end))
-    return out
+    return tuple(out)
 
 
 def quotable(sentence: str) -> bool:
@@ -160,7 +164,7 @@ def rarity_weights(
 def passage_candidates(
     passage: Passage,
     rank: int,
-    spans: list[tuple[int, int]],
+    spans: tuple[tuple[int, int], ...],
     found: list[set[str]],
     wanted: dict[str, float],
 ) -> list[Candidate]:
