@@ -257,7 +257,9 @@ class AnswerLog:
         exchange_id = int(cursor.lastrowid or 0)
         db.executemany(
             "INSERT INTO citations (exchange_id, number, article_id, chunk_id, title, source,"
-            ' published, url, passage, start, "end", score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+            ' published, url, passage, start, "end", score, context_before,'
+            " context_after)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_citation_row(exchange_id, c) for c in (answer.citations if answer else [])],
         )
         return exchange_id
@@ -362,6 +364,8 @@ def _citation_row(exchange_id: int, c: Citation) -> tuple[object, ...]:
         c.start,
         c.end,
         c.score,
+        c.before,
+        c.after,
     )
 
 
@@ -379,4 +383,6 @@ def citation_from_row(row: sqlite3.Row) -> Citation:
         start=row["start"] or 0,
         end=row["end"] or 0,
         score=row["score"] or 0.0,
+        before=row["context_before"] or "",
+        after=row["context_after"] or "",
     )

@@ -215,3 +215,10 @@ def m010_exchange_claim_checks(db: sqlite3.Connection) -> None:
     # what checking a generated answer's sentences against their sources did (JSON list of
     # index.models.ClaimCheck)
     db.execute("ALTER TABLE exchanges ADD COLUMN claim_checks TEXT")
+
+
+@migration
+def m011_citation_context(db: sqlite3.Connection) -> None:
+    # the cited passage's sentences around the quote, shown with it (index.models.Citation)
+    db.execute("ALTER TABLE citations ADD COLUMN context_before TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE citations ADD COLUMN context_after TEXT NOT NULL DEFAULT ''")

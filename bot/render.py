@@ -15,12 +15,13 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.split import MESSAGE_LIMIT, pack, split_text, utf16_len
-from index.display import cap, linkable, neutralise, one_line
+from index.display import cap, cap_start, linkable, neutralise, one_line
 from index.models import Answer, Citation
 
 TITLE_CHARS = 150
 OUTLET_CHARS = 100
 QUOTE_CHARS = 3000
+CONTEXT_CHARS = 600  # of the passage on each side of the quote, within QUOTE_CHARS
 NOTE_CHARS = 500
 DRAFT_CHARS = 3500  # an answer being written; the final message splits a longer one
 CALLBACK_LIMIT = 200
@@ -80,13 +81,19 @@ def sources_messages(citations: list[Citation]) -> list[str]:
 
 
 def passage_message(citation: Citation) -> str:
-    """The exact passage cited as [n], quoted, with where it came from."""
+    """The exact passage cited as [n], in bold within the sentences around it, with where it
+    came from."""
     details = _details(citation, " · ")
     title = one_line(citation.title or citation.source or citation.article_id, TITLE_CHARS)
     lines = [f"<b>[{citation.number}] {esc(title)}</b>"]
     if details:
         lines.append(f"<i>{esc(details)}</i>")
-    lines.append(f"<blockquote expandable>{esc(cap(citation.quote, QUOTE_CHARS))}</blockquote>")
+    quote = cap(citation.quote, QUOTE_CHARS)
+    room = min(CONTEXT_CHARS, (QUOTE_CHARS - len(quote)) // 2)  # the three within QUOTE_CHARS
+    before = esc(cap_start(citation.before, room)) if room > 1 else ""
+    after = esc(cap(citation.after, room)) if room > 1 else ""
+    passage = " ".join(part for part in (before, f"<b>{esc(quote)}</b>", after) if part)
+    lines.append(f"<blockquote expandable>{passage}</blockquote>")
     if citation.url:
         lines.append(link(citation.url, "Open the article"))
     return "\n".join(lines)

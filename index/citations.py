@@ -11,6 +11,9 @@ import re
 from index.models import Citation, Passage, Turn
 from index.text import sentence_spans
 
+CONTEXT_SENTENCES = 2  # sentences of the cited passage shown on each side of a quote
+CONTEXT_CHARS = 600  # ... at most this many characters on each side
+
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _TERMINAL = re.compile(r"([.!?][\"”’)]*)$")
 
@@ -50,7 +53,9 @@ class CitationNumbers:
 
 
 def make_citation(number: int, passage: Passage, start: int, end: int, *, score: float) -> Citation:
-    """A citation quoting `passage.text[start:end]`, with offsets into the article."""
+    """A citation quoting `passage.text[start:end]`, with offsets into the article and the
+    passage's sentences around the quote."""
+    before, after = quote_context(passage.text, start, end)
     return Citation(
         number=number,
         article_id=passage.article_id,
@@ -63,7 +68,24 @@ def make_citation(number: int, passage: Passage, start: int, end: int, *, score:
         start=passage.start + start,
         end=passage.start + end,
         score=score,
+        before=before,
+        after=after,
     )
+
+
+def quote_context(text: str, start: int, end: int) -> tuple[str, str]:
+    """Up to `CONTEXT_SENTENCES` whole sentences of `text` before `start` and after `end`
+    (each side at most `CONTEXT_CHARS`, whole sentences dropped from the far end first)."""
+    spans = sentence_spans(text)
+    before = [(s, e) for s, e in spans if e <= start][-CONTEXT_SENTENCES:]
+    after = [(s, e) for s, e in spans if s >= end][:CONTEXT_SENTENCES]
+    while before and start - before[0][0] > CONTEXT_CHARS:
+        before = before[1:]
+    while after and after[-1][1] - end > CONTEXT_CHARS:
+        after = after[:-1]
+    lead = " ".join(text[before[0][0] : start].split()) if before else ""
+    rest = " ".join(text[end : after[-1][1]].split()) if after else ""
+    return lead, rest
 
 
 def add_marker(sentence: str, number: int) -> str:

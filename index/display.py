@@ -33,6 +33,13 @@ def cap(text: str, limit: int) -> str:
     return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
 
 
+def cap_start(text: str, limit: int) -> str:
+    """`text` cut to its last `limit` characters at most, an ellipsis marking the cut."""
+    if len(text) <= limit:
+        return text
+    return ELLIPSIS + text[len(text) - max(limit - 1, 0) :].lstrip()
+
+
 def one_line(text: object, limit: int) -> str:
     """Neutralised, whitespace folded to single spaces, capped: for titles, outlets, urls."""
     return cap(" ".join(neutralise(text).split()), limit)

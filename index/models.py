@@ -85,6 +85,11 @@ class Citation(BaseModel):
     end: int
     score: float
     weak_support: bool = False
+    # the passage's sentences just before and after the quote (`citations.CONTEXT_SENTENCES`
+    # each side, within the cited passage), shown around it: the quote is the answer's
+    # evidence, the context is where the reader looks when it leaves a detail out
+    before: str = ""
+    after: str = ""
 
 
 class Timings(BaseModel):

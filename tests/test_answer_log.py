@@ -60,6 +60,8 @@ EXPECTED_COLUMNS = {
         "start",
         "end",
         "score",
+        "context_before",
+        "context_after",
     ],
     "feedback": ["exchange_id", "user_id", "user_name", "value", "created_at"],
     "exchanges_fts": ["question", "standalone_question", "answer"],
@@ -102,6 +104,7 @@ def test_fresh_database_migrates_to_exactly_the_expected_schema(tmp_path: Path) 
             "m008_exchange_note",
             "m009_fts_standalone_question",
             "m010_exchange_claim_checks",
+            "m011_citation_context",
         ]
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert migrate(db) == []  # reopening applies nothing twice
@@ -212,6 +215,17 @@ def test_record_keeps_citations_timings_and_feedback(tmp_path: Path) -> None:
     assert log.citation(3, 2) == citation(ARTICLES[0], 2)
     with pytest.raises(AnswerLogError):
         show_exchange(log, 99)
+
+
+def test_a_citation_keeps_the_sentences_around_its_quote(tmp_path: Path) -> None:
+    log = AnswerLog(tmp_path / "log.sqlite3")
+    cited = citation(ARTICLES[1], 1).model_copy(
+        update={"before": "The harbour board met.", "after": "Building starts in spring."}
+    )
+    answer = Answer(question="wind?", standalone_question="wind?", text="x [1].", citations=[cited])
+    exchange_id = log.record(Exchange(5, "private", 5, "eve", "wind?", answer=answer))
+    assert log.citation(exchange_id, 1) == cited
+    assert show_exchange(log, exchange_id)["citations"][0]["passage"] == ARTICLES[1].quote
 
 
 def test_list_filters_and_full_text_search(tmp_path: Path) -> None:

@@ -64,8 +64,8 @@ async def test_source_button_shows_the_quoted_passage(bot: TelegramStandin) -> N
     _, passage = await bot.wait_for_sent(USER, 2)
     assert passage.reply_to == reply.message_id
     assert (
-        "<blockquote expandable>The offshore wind farm, due to open in 2025, is expected "
-        "to power about 200,000 homes.</blockquote>" in passage.raw
+        "<blockquote expandable><b>The offshore wind farm, due to open in 2025, is expected "
+        "to power about 200,000 homes.</b></blockquote>" in passage.raw
     )
     assert passage.text.startswith(
         "[1] Harbour wind farm to power 200,000 homes\nCoastal Herald · 2024-06-11"

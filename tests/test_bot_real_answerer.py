@@ -74,6 +74,10 @@ async def test_real_answerer_cites_the_sample_article(
     cited = show_exchange(log, row["id"])["citations"][0]
     assert cited["url"] == CUP_URL and cited["passage"] in passage.text
     assert "Riverton Rovers won the National Cup" in passage.text
+    # the quote in bold, then what the article says next: who scored in extra time
+    assert "<b>Riverton Rovers won the National Cup" in passage.raw
+    assert "Substitute Marco Diaz, who came on in the 85th minute" in passage.text
+    assert passage.raw.index("</b>") < passage.raw.index("Substitute Marco Diaz")
     assert row["mode"] == "extractive" and row["retrieve_ms"] > 0
 
 

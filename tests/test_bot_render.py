@@ -59,6 +59,17 @@ def test_passage_and_source_line_escape_everything() -> None:
     )
 
 
+def test_a_passage_is_shown_in_bold_between_the_sentences_around_it() -> None:
+    cited = citation(ARTICLES[2], 4).model_copy(
+        update={"before": "Staff were asked <twice>.", "after": "The survey closes & reopens."}
+    )
+    raw = passage_message(cited)
+    shown = parse_html(raw).splitlines()
+    assert shown[2] == f"Staff were asked <twice>. {cited.quote} The survey closes & reopens."
+    assert raw.index("Staff were asked") < raw.index("<b>Editors said") < raw.index("The survey")
+    assert raw.index("stays human.</b>") < raw.index("The survey closes")
+
+
 def test_non_http_links_are_not_linked() -> None:
     odd = citation(ARTICLES[0], 1).model_copy(update={"url": "javascript:alert(1)"})
     assert "<a " not in source_line(odd)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from index.citations import CitationNumbers, add_marker, split_claims
+from index.citations import CitationNumbers, add_marker, quote_context, split_claims
 from index.compose import ExtractiveComposer, QuestionKind
 from index.declines import unmentioned_note
 from index.followup import asks_for_more, heuristic_standalone, key_terms, leans_on_history
@@ -45,6 +45,27 @@ def test_picks_the_sentence_with_the_number_and_dates_it() -> None:
     assert citation.quote == quote
     offset = BORDER.index(quote)
     assert (citation.start, citation.end) == (40 + offset, 40 + offset + len(quote))
+    # shown around the quote, so the reader sees what the passage says next to it
+    assert citation.before == "Officials met on Tuesday."
+    assert citation.after == "The troops focus on surveillance of cartels."
+
+
+def test_the_context_of_a_quote_is_whole_sentences_of_its_passage_and_bounded() -> None:
+    text = " ".join(f"Sentence number {n} is here." for n in range(1, 8))
+    start = text.index("Sentence number 4")
+    end = start + len("Sentence number 4 is here.")
+    assert quote_context(text, start, end) == (
+        "Sentence number 2 is here. Sentence number 3 is here.",
+        "Sentence number 5 is here. Sentence number 6 is here.",
+    )
+    assert quote_context(text, 0, len("Sentence number 1 is here.")) == (
+        "",
+        "Sentence number 2 is here. Sentence number 3 is here.",
+    )
+    long = "A very long sentence goes on " + "and on " * 120 + "until it stops."
+    text = f"{long} The quoted line is short. {long}"
+    start = text.index("The quoted")
+    assert quote_context(text, start, start + len("The quoted line is short.")) == ("", "")
 
 
 def test_the_newest_report_wins_a_question_about_now() -> None:

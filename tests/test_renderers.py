@@ -67,6 +67,13 @@ def test_a_6000_character_outlet_never_makes_a_message_too_long() -> None:
     assert len(line) < 300
     for message in [*sources_messages(cites), passage_message(cites[0])]:
         assert utf16_len(parse_html(message)) <= MESSAGE_LIMIT
+    around = hostile_citation(before="B" * 6000 + HOSTILE, after=HOSTILE + "A" * 6000)
+    shown = parse_html(passage_message(around))
+    assert utf16_len(shown) <= MESSAGE_LIMIT
+    assert "“Squid Game” is back." in shown and "B" * 500 in shown and "A" * 500 in shown
+    assert_inert(shown)
+    long_quote = hostile_citation(quote="Q" * 6000, before="before.", after="after.")
+    assert utf16_len(parse_html(passage_message(long_quote))) <= MESSAGE_LIMIT
 
 
 def test_the_answer_note_is_shown() -> None:
