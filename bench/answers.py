@@ -53,6 +53,7 @@ CHAINS = QUESTIONS / "natural-chains.jsonl"
 COLUMNS = [
     ("answer_in_text", "answer in text"),
     ("answer_recall_quotes", "in text or quotes"),
+    ("answer_in_view", "one tap away"),
     ("gold_cited", "gold cited"),
     ("wrongly_declined", "wrongly declined"),
     ("unanswerable_declined", "unanswerable declined"),

@@ -73,6 +73,8 @@ class TurnResult:
     in_text: bool | None = None  # answer string in the answer text (None: no answer string)
     in_quotes: bool | None = None  # ... in the text or its quotes
     in_passages: bool | None = None  # ... in the text or the whole cited passages
+    # ... in the text or what its source buttons show: each quote with the sentences around it
+    in_view: bool | None = None
     gold_cited: bool | None = None
     citations: list[dict[str, Any]] = field(default_factory=list)
     mode: str = ""  # what answered: extractive, or the LLM mode
@@ -98,6 +100,7 @@ class Report:
     unanswerable: int = 0
     follow_ups: int = 0
     answer_in_text: float | None = None
+    answer_in_view: float | None = None  # the answer string one tap away (`TurnResult.in_view`)
     gold_cited: float | None = None
     wrongly_declined: float | None = None
     unanswerable_declined: float | None = None
@@ -206,6 +209,7 @@ def summarize(mode: str, results: list[TurnResult], answers_from: str) -> Report
         unanswerable=len(unanswerable),
         follow_ups=sum(r.follow_up for r in results),
         answer_in_text=_share([r.in_text for r in ranked]),
+        answer_in_view=_share([r.in_view for r in ranked]),
         gold_cited=_share([r.gold_cited for r in ranked]),
         wrongly_declined=_share([r.declined for r in ranked]) if ranked else None,
         unanswerable_declined=_share([r.declined for r in unanswerable]),
@@ -295,7 +299,14 @@ def _score_answer(result: TurnResult, turn: EvalTurn, answer: Answer) -> None:
     result.answer_text = answer.text
     result.standalone = answer.standalone_question
     result.citations = [
-        {"number": c.number, "article_id": c.article_id, "title": c.title, "quote": c.quote}
+        {
+            "number": c.number,
+            "article_id": c.article_id,
+            "title": c.title,
+            "quote": c.quote,
+            "before": c.before,
+            "after": c.after,
+        }
         for c in answer.citations
     ]
     if turn.expect_decline:
@@ -308,8 +319,10 @@ def _score_answer(result: TurnResult, turn: EvalTurn, answer: Answer) -> None:
         result.in_text = contains_answer(turn.answer, [text])
         result.in_quotes = contains_answer(turn.answer, [text, *quotes])
         result.in_passages = contains_answer(turn.answer, [text, *passages])
+        shown = [f"{c.before} {c.quote} {c.after}" for c in answer.citations]
+        result.in_view = contains_answer(turn.answer, [text, *shown])
     elif turn.answer is not None:
-        result.in_text = result.in_quotes = result.in_passages = False
+        result.in_text = result.in_quotes = result.in_passages = result.in_view = False
     urls = {c.url for c in answer.citations if c.url}
     articles = {c.article_id for c in answer.citations}
     result.gold_cited = bool(articles & turn.gold_ids or urls & turn.gold_urls)
@@ -342,6 +355,10 @@ def render(report: Report) -> str:
             f"answerable {report.answerable}: answer in the answer text "
             f"{_fmt(report.answer_in_text)}   gold article cited {_fmt(report.gold_cited)}   "
             f"wrongly declined {_fmt(report.wrongly_declined)}"
+        )
+        lines.append(
+            "  one tap away (the text, or a source's quote with the sentences around it): "
+            f"{_fmt(report.answer_in_view)}"
         )
     if report.unanswerable:
         lines.append(

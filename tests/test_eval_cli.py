@@ -101,4 +101,6 @@ def test_eval_with_answers_scores_the_composed_answers(gold_file: Path) -> None:
     assert report["declined"] == 0.25, "only the Neptune question is declined"
     assert 0.5 <= report["answer_recall"] <= 0.75, "the Neptune answer is never found"
     assert report["answer_recall_quotes"] <= report["answer_recall"]
+    # what a source button shows (a quote with the sentences around it) lies in between
+    assert report["answer_recall_quotes"] <= report["answer_in_view"] <= report["answer_recall"]
     assert report["latency_p95_ms"] >= report["latency_p50_ms"] > 0
