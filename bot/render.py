@@ -15,13 +15,13 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.split import MESSAGE_LIMIT, pack, split_text, utf16_len
+from index.citations import CONTEXT_CHARS
 from index.display import cap, cap_start, linkable, neutralise, one_line
 from index.models import Answer, Citation
 
 TITLE_CHARS = 150
 OUTLET_CHARS = 100
 QUOTE_CHARS = 3000
-CONTEXT_CHARS = 600  # of the passage on each side of the quote, within QUOTE_CHARS
 NOTE_CHARS = 500
 DRAFT_CHARS = 3500  # an answer being written; the final message splits a longer one
 CALLBACK_LIMIT = 200
@@ -89,7 +89,8 @@ def passage_message(citation: Citation) -> str:
     if details:
         lines.append(f"<i>{esc(details)}</i>")
     quote = cap(citation.quote, QUOTE_CHARS)
-    room = min(CONTEXT_CHARS, (QUOTE_CHARS - len(quote)) // 2)  # the three within QUOTE_CHARS
+    # the context as index bounds it, the three together within QUOTE_CHARS whatever is stored
+    room = min(CONTEXT_CHARS, (QUOTE_CHARS - len(quote)) // 2)
     before = esc(cap_start(citation.before, room)) if room > 1 else ""
     after = esc(cap(citation.after, room)) if room > 1 else ""
     passage = " ".join(part for part in (before, f"<b>{esc(quote)}</b>", after) if part)
