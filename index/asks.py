@@ -16,6 +16,9 @@ from typing import Literal
 from index.text import STOPWORDS, WORD, terms
 
 Wanted = Literal["name", "number", "date", "place", "reason", "claim", "thing"]
+# what a number question measures, when it says: "how much did it cost" wants a sum of money,
+# "what percent" a share, "how old" an age, "how long" a span of time
+Measure = Literal["money", "share", "age", "span"]
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
@@ -66,9 +69,77 @@ _WANTS_NAME = re.compile(
 _YES_NO = re.compile(
     r"^\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b", re.I
 )
+_MEASURES: tuple[tuple[re.Pattern[str], Measure | None], ...] = (
+    (re.compile(r"\bhow old\b|\bwhat age\b|\bhow young\b", re.I), "age"),
+    (re.compile(r"\bhow long\b(?! ago)", re.I), "span"),
+    (
+        re.compile(
+            r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much of\b|"
+            r"\bwhat (?:per ?cent)\b|\b(?:interest )?rates?\b",
+            re.I,
+        ),
+        "share",
+    ),
+    (  # "how much did the profit drop / the snow fall": a share, a sum, inches: any number
+        re.compile(
+            r"\b(?:drop|dropped|drops|fall|fell|falls|rise|rose|rises|increase[sd]?|"
+            r"decrease[sd]?|decline[sd]?|grow|grew|grows|jump(?:ed|s)?|surge[sd]?|"
+            r"plunge[sd]?|climb(?:ed|s)?|slump(?:ed|s)?|gain(?:ed|s)?|cut|shrink|shrank)\b",
+            re.I,
+        ),
+        None,
+    ),
+    (
+        re.compile(
+            r"\b(?:cost|costs|costing|pay|paid|pays|paying|make|makes|made|earn|earns|earned|"
+            r"spend|spent|spends|worth|raise|raised|charge|charged|charges|fine|fined|price|"
+            r"priced|salary|money|budget|fund|funding|sell|sold|bid|offer|offered|deal|"
+            r"contract|loan|lost|lose|owe|owes|dollars?|tax|fee|fees|prize|bail|settle|"
+            r"settlement|donate|donated|give|gave|cash|valued?|revenue|profit)\b",
+            re.I,
+        ),
+        "money",
+    ),
+)
+_MONEY = (
+    r"[$€£¥]\s?\d|\d[\d,.]*\s?(?:million|billion|trillion|bn|m)?\s?"
+    r"(?:dollars|euros|pounds|yuan|yen|rupees|pesos)\b|\bUS\$|\bcents?\b"
+)
+_SHARE = (
+    r"\d\s?%|\b(?:percent|per cent|percentage points?|half|third|quarter|two-thirds|"
+    r"three-quarters|majority|minority)\b|\b\d+ (?:in|out of) (?:every )?\d+\b"
+)
+_OFFERS_MEASURE: dict[Measure, re.Pattern[str]] = {
+    "money": re.compile(_MONEY, re.I),
+    "share": re.compile(_SHARE, re.I),
+    "age": re.compile(
+        r"\b\d{1,3}[- ](?:years?[- ]olds?|and (?:up|older|over|above|under|younger))\b|"
+        r"\b(?:ages?|aged) \d|\b(?:under|over) (?:the age of )?\d{1,3}\b|, \d{1,3},|"
+        r"\b(?:teens?|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
+        re.I,
+    ),
+    "span": re.compile(
+        rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|a few|several)[- ]"
+        r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|"
+        r"innings|quarters|seasons?|terms?)\b|\b(?:until|through|till) \w|"
+        rf"\b(?:{_MONTHS}) \d{{4}}\b",
+        re.I,
+    ),
+}
+
 # "how many troops are at the border" asks for the latest count ("how old", "how much" not)
 _WANTS_CURRENT = re.compile(
     r"\b(?:now|currently|current|at the moment|today|so far|latest|still|right now)\b", re.I
+)
+
+
+_KINDS: tuple[tuple[re.Pattern[str], Wanted], ...] = (
+    (_WANTS_REASON, "reason"),
+    (_WANTS_NUMBER, "number"),
+    (_WANTS_DATE, "date"),
+    (_WANTS_PLACE, "place"),
+    (_WANTS_NAME, "name"),
+    (_YES_NO, "claim"),
 )
 
 
@@ -78,6 +149,7 @@ class QuestionKind:
 
     wanted: Wanted
     about_now: bool
+    measure: Measure | None = None  # of a number question, when it says
 
     @property
     def wants_number(self) -> bool:
@@ -94,21 +166,24 @@ class QuestionKind:
     @classmethod
     def of(cls, question: str) -> QuestionKind:
         wanted: Wanted = "thing"
-        for pattern, kind in (
-            (_WANTS_REASON, "reason"),
-            (_WANTS_NUMBER, "number"),
-            (_WANTS_DATE, "date"),
-            (_WANTS_PLACE, "place"),
-            (_WANTS_NAME, "name"),
-            (_YES_NO, "claim"),
-        ):
-            if pattern.search(question):
-                wanted = kind  # type: ignore[assignment]
-                break
+        # a quiz question sets the scene first ("… a growing number of people are fleeing
+        # their cities. Where are many Americans moving?"): its last sentence asks
+        # (or a "Dr." split it: then the whole question is read)
+        last = re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip())[-1]
+        kinds = [(p, k) for p, k in _KINDS if p.search(last)] or [
+            (p, k) for p, k in _KINDS if p.search(question)
+        ]
+        asking = last if kinds and kinds[0][0].search(last) else question
+        if kinds:
+            wanted = kinds[0][1]
         now = bool(_WANTS_CURRENT.search(question)) or (
             bool(re.search(r"\bhow many\b", question, re.I)) and not HAS_DATE.search(question)
         )
-        return cls(wanted=wanted, about_now=now)
+        measure = None
+        if wanted == "number" and not re.search(r"\bhow many\b", asking, re.I):
+            measure = next((m for pattern, m in _MEASURES if pattern.search(asking)), None)
+            # (the first that matches decides: a change "drop" before the "profit" of money)
+        return cls(wanted=wanted, about_now=now, measure=measure)
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -197,7 +272,13 @@ def offers(text: str, kind: QuestionKind, asked: set[str]) -> float:
     """How well the sentence offers what the question asks for: 1 yes, 0.5 partly, 0 no."""
     wanted = kind.wanted
     if wanted == "number":
-        return 1.0 if _new_number(text, asked) else 0.0
+        if not _new_number(text, asked):
+            return 0.0
+        # a number that is not what is measured ("31 other teams" for "how much would he make")
+        # offers it only partly
+        if kind.measure and not _OFFERS_MEASURE[kind.measure].search(text):
+            return 0.5
+        return 1.0
     if wanted == "date":
         return 1.0 if HAS_DATE.search(text) else 0.5 if HAS_DAY.search(text) else 0.0
     if wanted == "reason":

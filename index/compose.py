@@ -51,6 +51,7 @@ __all__ = ["Composition", "ExtractiveComposer", "QuestionKind"]
 
 RUNNER_UP = 0.65  # a second or third sentence scores at least this share of the best one
 OTHER_SOURCE = 0.85  # ... this share if it is from a passage not quoted yet
+TYPED_SHARE = 0.5  # a sentence that gives the number or date asked for leads from this share
 NAMING_SHARE = 0.4  # a sentence naming the headline's subject scores at least this share
 GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
 SEMANTIC_DEPTH = 10  # the best sentences by wording that are also compared by meaning
@@ -131,6 +132,7 @@ class ExtractiveComposer:
             if not any(_covers(asked, c) >= self.min_coverage for c in candidates[:GATE_DEPTH]):
                 return Composition(text=NOTHING_MORE, declined=True)
         candidates = self._by_meaning(focus or question, candidates)
+        candidates = _typed_first(candidates, kind)
         chosen = self._select(candidates, kind)
         # (a follow-up's subject is the conversation's, which the answer before established)
         if focus is None and off_subject(question, chosen):
@@ -284,6 +286,23 @@ class ExtractiveComposer:
                 continue  # an older report's figure would muddle "how many now"
             chosen.append(cand)
         return chosen
+
+
+def _typed_first(candidates: list[Candidate], kind: QuestionKind) -> list[Candidate]:
+    """For a number or date question, a sentence that gives what is asked for leads one that
+    only restates the question: a story's lead shares every word of "how much pell grant
+    money did trump want to shift to nasa" and names no sum; "… would transfer nearly $4
+    billion from a surplus in the Pell Grant program" answers it. Among the best few by
+    score, and only one scoring at least half the best (the answer-type filter of a reader)."""
+    if kind.wanted not in ("number", "date") or not candidates:
+        return candidates
+    best = candidates[0]
+    if best.features.get("offers", 0.0) >= 1.0:
+        return candidates
+    for cand in candidates[1:SEMANTIC_DEPTH]:
+        if cand.features.get("offers", 0.0) >= 1.0 and cand.score >= TYPED_SHARE * best.score:
+            return [cand] + [c for c in candidates if c is not cand]
+    return candidates
 
 
 def _names_headline_subject(title: str, asked: set[str]) -> bool:

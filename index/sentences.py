@@ -28,11 +28,21 @@ _CREDIT = re.compile(
     r"Getty Images|AP Photo|\bAFP\b|Reuters/|/Reuters|Shutterstock|\bPhotos?:|\bImage:|"
     r"\bCredit:|Courtesy of|Photo(?:graph)?s? (?:by|courtesy)|\bFILE\b|/Pool\b|\bPool/|"
     r"[A-Za-z]/[A-Z][\w. ]*/[A-Z]|In this (?:photo|image|file)|\bpictured\b|\(Photo\b|via Getty|"
-    r"\b(?:is|are) (?:seen|shown)\b",
+    r"\b(?:is|are) (?:seen|shown)\b|"
+    r"\b(?:photograph|photo|picture|image)s? (?:taken|shows|showing|released|provided)\b",
 )
 _CAPTION_DATE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.? \d{1,2}, (?:19|20)\d\d(?:,| in | at )"
+)
+# a photo's place and day closing the sentence: "Protesters gather in Wuhan, Beijing and
+# Shanghai on November 26." (753 sentences of the 656,794 of the RealTime QA articles end so;
+# every one of a sample of 25 was a caption)
+_CAPTION_PLACE = re.compile(
+    r"\b(?:in|at|near|outside) [A-Z][\w.'’ -]+, [A-Z][\w.'’ -]+,? on (?:January|February|"
+    r"March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|"
+    r"Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)[^.]{0,20}\.[\"”’]?$"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪●■◦*►>-]|\d{1,2}[.)]\s|\[\d+\]|[A-Z]\)\s)")
 _FURNITURE = re.compile(
@@ -128,6 +138,7 @@ def quotable(sentence: str) -> bool:
         and not _LIST_ITEM.match(sentence)
         and not _CREDIT.search(sentence)
         and not _CAPTION_DATE.search(sentence)
+        and not _CAPTION_PLACE.search(sentence)
         and not _FURNITURE.search(sentence)
         and sum(c.isupper() for c in sentence) < 0.5 * sum(c.isalpha() for c in sentence)
     )
@@ -218,7 +229,10 @@ def features(
         "rank": RANK_BONUS[cand.rank] if cand.rank < len(RANK_BONUS) else 0.0,
         "offers": offered,
         # a "how many" sentence without a number answers nothing
-        "lacks_offer": float(not offered and kind.wanted in ("number", "date", "name")),
+        "lacks_offer": float(
+            (not offered and kind.wanted in ("number", "date", "name"))
+            or (offered < 1.0 and kind.measure is not None)
+        ),
         "proximity": proximity(text, set(asked), variants),
         "answer_near": answer_nearness(text, kind, set(asked), variants),
         "headline_name": float(bool(headline)),

@@ -111,6 +111,23 @@ def test_question_kinds() -> None:
     assert QuestionKind.of("What is the situation currently?").about_now
 
 
+def test_the_sentence_giving_the_sum_leads_the_one_restating_the_question() -> None:
+    story = (
+        "The Trump administration wants money meant for low-income college students shifted "
+        "to help cover the bill for a NASA moonshot by 2024. Education advocates are outraged. "
+        "The administration proposed a budget amendment that would transfer nearly $4 billion "
+        "from a surplus in the Pell Grant program."
+    )
+    result = compose(
+        "how much pell grant money did trump want to shift to nasa", [passage(story, start=0)]
+    )
+    assert result.text.startswith("The administration proposed a budget amendment")
+    assert "nearly $4 billion" in result.citations[0].quote
+    # a question that says no measure keeps the best-worded sentence first
+    other = compose("how many years until the nasa moonshot", [passage(story, start=0)])
+    assert "moonshot by 2024" in other.citations[0].quote
+
+
 def test_numbers_stay_stable_and_new_sources_get_the_next_free_one() -> None:
     old = Citation(
         number=2, article_id="a1", title="", source="", published=None, url="",

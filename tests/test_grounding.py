@@ -189,6 +189,35 @@ def test_a_sentence_offers_what_is_asked() -> None:
     assert offers("The plane crashed in Nepal on Sunday.", place, {"plane"}) == 1.0
 
 
+def test_a_number_question_that_says_what_it_measures_wants_that_measure() -> None:
+    money = QuestionKind.of("how much would lamar make if he signs the franchise tag")
+    assert money.measure == "money"
+    # a number, but not a sum: offered only partly
+    assert offers("His ask came on March 2, five days before the tag.", money, set()) == 0.5
+    assert offers("He would receive a $32.41 million salary.", money, set()) == 1.0
+    assert offers("The fine was 405 million euros.", money, set()) == 1.0
+    share = QuestionKind.of("what percent of irish voters said yes")
+    assert offers("An estimated 3 million people were expected to vote.", share, set()) == 0.5
+    assert offers("Some 62.1% of voters approved the measure.", share, set()) == 1.0
+    assert QuestionKind.of("how much of the genome was missing").measure == "share"
+    assert QuestionKind.of("how much did target's profit drop").measure is None  # 52% or $
+    assert QuestionKind.of("how old do you have to be to get a booster").measure == "age"
+    assert QuestionKind.of("how long does her term run").measure == "span"
+    # a count says what it counts in the question; a bare "how much" says nothing
+    assert QuestionKind.of("how many points did he make").measure is None
+    assert QuestionKind.of("how much snow fell in buffalo").measure is None  # inches
+    assert QuestionKind.of("how much is left").measure is None
+
+
+def test_a_quiz_question_is_asked_by_its_last_sentence() -> None:
+    question = (
+        "Due to the rising cost of living, a growing number of Americans are leaving their "
+        "cities. Where are many Americans moving?"
+    )
+    assert QuestionKind.of(question).wanted == "place"  # not "number of"
+    assert QuestionKind.of("Who is Dr. Fauci?").wanted == "name"  # not split at "Dr."
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -200,6 +229,9 @@ def test_a_sentence_offers_what_is_asked() -> None:
         "• Tickets go on sale on Friday for the tour.",
         "READ MORE: THE TEN BEST MOMENTS OF THE YEAR.",
         "Sign up for our newsletter to get the latest news.",
+        "Protesters gather in Wuhan, Beijing and Shanghai on November 26.",
+        "Supporters react as they watch the vote count, in Sao Paulo, Brazil on October 2.",
+        "This aerial photograph taken from a helicopter on September 28 shows the fence.",
     ],
 )
 def test_captions_credits_headings_and_list_items_are_never_quoted(sentence: str) -> None:
