@@ -230,6 +230,8 @@ def test_a_quiz_question_is_asked_by_its_last_sentence() -> None:
         "READ MORE: THE TEN BEST MOMENTS OF THE YEAR.",
         "Sign up for our newsletter to get the latest news.",
         "Protesters gather in Wuhan, Beijing and Shanghai on November 26.",
+        "People celebrate outside the Stonewall Inn on June 27, 2021, in New York City.",
+        "A view of empty shelves at a supermarket on January 9, 2022 in Alexandria, Virginia.",
         "Supporters react as they watch the vote count, in Sao Paulo, Brazil on October 2.",
         "This aerial photograph taken from a helicopter on September 28 shows the fence.",
     ],
@@ -238,10 +240,31 @@ def test_captions_credits_headings_and_list_items_are_never_quoted(sentence: str
     assert not quotable(sentence)
 
 
-def test_a_dateline_is_left_out_of_the_quote() -> None:
-    text = "(CNN) There have been an estimated 140 million Covid-19 infections in the US."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(CNN) There have been an estimated 140 million Covid-19 infections in the US.",
+        "Washington (CNN) There have been an estimated 140 million Covid-19 infections.",
+        "Jackson, Wyoming (CNN) There have been an estimated 140 million infections.",
+        "LIVERPOOL, England (AP) — There have been an estimated 140 million infections.",
+    ],
+)
+def test_a_dateline_is_left_out_of_the_quote(text: str) -> None:
     ((start, end),) = sentences(text)
     assert text[start:end].startswith("There have been")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On Feb. 22, 2018, teachers across West Virginia went on strike, sparking a movement.",
+        "Robert Dolph Ray was born in Des Moines on Sept. 26, 1928, to accountant Clark Ray.",
+        "Pebbles was born March 28, 2000, in New York.",
+        "King was shot on April 4, 1968, as he stood on a balcony of the Lorraine Motel.",
+    ],
+)
+def test_a_date_in_prose_is_not_a_caption(sentence: str) -> None:
+    assert quotable(sentence)
 
 
 def test_a_story_opens_after_its_byline_and_dateline() -> None:
