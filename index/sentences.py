@@ -25,11 +25,15 @@ from index.text import WORD, sentence_spans, terms
 _SOURCE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
 # what is never quoted as an answer: photo credits and captions, list items, link furniture
 _CREDIT = re.compile(
-    r"Getty Images|AP Photo|\bAFP\b|Reuters/|/Reuters|Shutterstock|\bPhotos?:|\bImage:|"
+    r"Getty Images|AP Photo|/AFP\b|\bAFP/|Reuters/|/Reuters|Shutterstock|\bPhotos?:|\bImage:|"
     r"\bCredit:|Courtesy of|Photo(?:graph)?s? (?:by|courtesy)|\bFILE\b|/Pool\b|\bPool/|"
-    r"[A-Za-z]/[A-Z][\w. ]*/[A-Z]|In this (?:photo|image|file)|\bpictured\b|\(Photo\b|via Getty|"
-    r"\b(?:is|are) (?:seen|shown)\b|"
-    r"\b(?:photograph|photo|picture|image)s? (?:taken|shows|showing|released|provided)\b",
+    r"[A-Za-z]/[A-Z][\w. ]*/[A-Z]|\b[Ii]n (?:this|an?) (?:photo|image|file)\b|\bpictured\b|"
+    r"\(Photo\b|via Getty|"
+    # "… is seen covered in ice", not "… is seen as a rising star"
+    r"\b(?:is|are) (?:seen|shown)\b(?! as (?:a|an|one|being|likely)\b| to\b| that\b)|"
+    # a caption's own opening: "This aerial photograph taken from a helicopter shows …"
+    r"^(?:This|The|A|An)\b[^,.]{0,30}\b(?:photograph|photo|picture|image)s? "
+    r"(?:taken|shows|showing|released|provided)\b",
 )
 # a photo's day and place closing the sentence: "Snow blankets a neighborhood, December 25,
 # 2022, in Buffalo, New York." Only the closing form: a date followed by a comma is just as
