@@ -227,8 +227,20 @@ def names_something_new(text: str, asked: set[str]) -> bool:
     return False
 
 
+# a number that is part of a name, not a quantity: "Pac-12", "COVID-19", "Big Ten", "Game 6",
+# "Title 42", "No. 8"
+_NUMBER_IN_A_NAME = re.compile(
+    rf"[A-Z][\w]*-\d+\b|\b[A-Z][a-z]+ (?:{_NUMBER_WORDS.title()})\b|"
+    r"\b(?:Game|Title|No\.|Week|Article|Section|Chapter|Flight|Route|Interstate|Bowl|Apollo|"
+    r"Artemis|Proposition|Prop\.|Amendment) \d+\b"
+)
+
+
 def _new_number(text: str, asked: set[str]) -> bool:
+    named = [m.span() for m in _NUMBER_IN_A_NAME.finditer(text)]
     for match in re.finditer(rf"\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b", text, re.I):
+        if any(a <= match.start() < b for a, b in named):
+            continue
         token = match.group().rstrip(".,").replace(",", "").lower()
         if token and token not in asked:
             return True

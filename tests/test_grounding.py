@@ -209,6 +209,15 @@ def test_a_number_question_that_says_what_it_measures_wants_that_measure() -> No
     assert QuestionKind.of("how much is left").measure is None
 
 
+def test_a_number_in_a_name_is_not_a_quantity() -> None:
+    count = QuestionKind.of("how many schools will the big ten have with usc and ucla")
+    asked = {"school", "big", "ten", "usc", "ucla"}
+    assert offers("UCLA will leave the Pac-12 for the Big Ten, they said.", count, asked) == 0.0
+    assert offers("It brings the Big Ten membership to 16.", count, asked) == 1.0
+    assert offers("Cases of COVID-19 rose in Game 6.", count, set()) == 0.0
+    assert offers("The Category 4 storm hit the coast.", count, set()) == 1.0  # a measure
+
+
 def test_a_quiz_question_is_asked_by_its_last_sentence() -> None:
     question = (
         "Due to the rising cost of living, a growing number of Americans are leaving their "
