@@ -1,16 +1,16 @@
 """Validate the chat-style benchmark question sets in bench/questions/.
 
-Checks natural-dev.jsonl, natural-heldout.jsonl, natural-chains.jsonl and natural-fresh.jsonl
-against the RealTimeQA article corpus:
+Checks natural-dev.jsonl, natural-heldout.jsonl, natural-chains.jsonl and the fresh sets
+(natural-fresh.jsonl, natural-fresh2.jsonl) against the RealTimeQA article corpus:
 
 * every line is a well-formed JSON object with the required fields and a known kind;
-* ids are unique across all four files;
+* ids are unique across all the files;
 * an answer is short (1-6 words), occurs verbatim in every one of its gold articles and
   does not already appear in its question;
 * gold article ids exist in the corpus and are not gold ids of the RealTimeQA dev quiz;
 * unanswerable lines carry ``declined: true`` and the list of terms checked for absence;
-* the dev and held-out material (including chains) share no article, and the fresh set
-  shares no article with any of them;
+* the dev and held-out material (including chains) share no article, and each fresh set
+  shares no article with any other set;
 * the minimum counts of the brief are met.
 
 It prints a summary (counts per file and per kind) and exits non-zero on any problem.
@@ -38,8 +38,12 @@ DEFAULT_DEV_QUIZ = Path("/work/shared/benchmarks/realtimeqa/questions-dev.jsonl"
 KINDS = {"who", "how many", "how much", "when", "where", "why", "what", "which", "yes-no"}
 SPLIT_FILES = {"dev": "natural-dev.jsonl", "heldout": "natural-heldout.jsonl"}
 CHAINS_FILE = "natural-chains.jsonl"
-FRESH_SPLIT = "fresh"
-FRESH_FILE = "natural-fresh.jsonl"
+# fresh sets, each written after the code was tuned: file, id prefix, minimum answerable and
+# unanswerable questions
+FRESH_SETS = {
+    "fresh": ("natural-fresh.jsonl", "fresh-", 60, 15),
+    "fresh2": ("natural-fresh2.jsonl", "fresh2-", 40, 10),
+}
 
 MIN_ANSWERABLE = 110
 MIN_ARTICLES = 70
@@ -47,8 +51,6 @@ MIN_UNANSWERABLE = 36
 MIN_CHAINS = 14
 MIN_TOPIC_SWITCH_CHAINS = 4
 MIN_DECLINED_CHAINS = 2
-MIN_FRESH_ANSWERABLE = 60
-MIN_FRESH_UNANSWERABLE = 15
 MAX_ANSWER_WORDS = 6
 QUESTION_WORDS = (4, 14)
 CHAIN_TURN_MIN_WORDS = 2
@@ -287,19 +289,25 @@ def check_minimums(report: Report) -> None:
         (sum(report.chains.values()), MIN_CHAINS, "chains"),
         (report.topic_switch_chains, MIN_TOPIC_SWITCH_CHAINS, "topic-switch chains"),
         (report.declined_chains, MIN_DECLINED_CHAINS, "chains ending unanswerable"),
-        (report.answerable[FRESH_SPLIT], MIN_FRESH_ANSWERABLE, "fresh answerable questions"),
-        (report.unanswerable[FRESH_SPLIT], MIN_FRESH_UNANSWERABLE, "fresh unanswerable questions"),
     ]
+    for split, (_, _, min_answerable, min_unanswerable) in FRESH_SETS.items():
+        wanted.append((report.answerable[split], min_answerable, f"{split} answerable questions"))
+        wanted.append(
+            (report.unanswerable[split], min_unanswerable, f"{split} unanswerable questions")
+        )
     for have, need, what in wanted:
         if have < need:
             report.fail("counts", f"only {have} {what}, need at least {need}")
     shared = report.articles.get("dev", set()) & report.articles.get("heldout", set())
     for article_id in sorted(shared):
         report.fail("split", f"article {article_id} is used by both dev and heldout")
-    fresh = report.articles.get(FRESH_SPLIT, set())
-    for split in SPLIT_FILES:
-        for article_id in sorted(fresh & report.articles.get(split, set())):
-            report.fail("split", f"article {article_id} is used by both fresh and {split}")
+    for fresh_split in FRESH_SETS:
+        fresh = report.articles.get(fresh_split, set())
+        others = [*SPLIT_FILES, *(f for f in FRESH_SETS if f < fresh_split)]
+        for split in others:
+            for article_id in sorted(fresh & report.articles.get(split, set())):
+                used = f"article {article_id} is used by both {fresh_split} and {split}"
+                report.fail("split", used)
 
 
 def print_split(report: Report, split: str, *, chains: bool) -> None:
@@ -329,7 +337,8 @@ def print_summary(report: Report) -> None:
         f"{report.topic_switch_chains} with a topic switch, "
         f"{report.declined_chains} ending unanswerable"
     )
-    print_split(report, FRESH_SPLIT, chains=False)
+    for split in FRESH_SETS:
+        print_split(report, split, chains=False)
 
 
 def count_term_hits(rows: list[tuple[str, dict[str, Any]]], texts: list[str]) -> None:
@@ -371,10 +380,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.absence_hits:
             count_term_hits(rows, list(corpus.values()))
     check_chains(read_jsonl(args.dir / CHAINS_FILE, report), corpus, dev_gold, seen_ids, report)
-    rows = read_jsonl(args.dir / FRESH_FILE, report)
-    check_split_file(FRESH_SPLIT, rows, corpus, dev_gold, seen_ids, report, prefix="fresh-")
-    if args.absence_hits:
-        count_term_hits(rows, list(corpus.values()))
+    for split, (name, prefix, _, _) in FRESH_SETS.items():
+        rows = read_jsonl(args.dir / name, report)
+        check_split_file(split, rows, corpus, dev_gold, seen_ids, report, prefix=prefix)
+        if args.absence_hits:
+            count_term_hits(rows, list(corpus.values()))
     check_minimums(report)
 
     print_summary(report)
