@@ -357,10 +357,29 @@ def _held(texts: list[str], *, cached: bool = False) -> set[str]:
 
 
 def _terms_and_parts(text: str) -> frozenset[str]:
-    """`terms` with the parts of hyphenated words too: "Newton-John" holds "Newton", "John"."""
+    """`terms` with the parts of hyphenated words too: "Newton-John" holds "Newton", "John";
+    and the initials of a name written out: "New York Police Department" holds "NYPD"."""
     found = terms(text)
     parts = {stem(part) for t in found if "-" in t for part in t.split("-") if len(part) > 1}
-    return frozenset(found | parts)
+    return frozenset(found | parts | acronyms(text))
+
+
+# capitalised words in a row, "of", "for", "and", "the" or "on" between them
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:(?: (?:of|for|and|the|on))* [A-Z][a-z]+)+\b")
+
+
+def acronyms(text: str) -> set[str]:
+    """The initials (three to six letters, as stems) of the names `text` writes out, so that
+    a question saying "nypd" or "the dccc" finds "New York Police Department" and
+    "Democratic Congressional Campaign Committee". Every stretch of a run of capitalised
+    words counts, as a run may join a sentence's first word or two names."""
+    out = set()
+    for match in _CAPITALISED_RUN.finditer(text):
+        initials = "".join(w[0] for w in match.group().split() if w[0].isupper()).lower()
+        for size in range(3, 7):
+            for i in range(len(initials) - size + 1):
+                out.add(stem(initials[i : i + size]))
+    return out
 
 
 @lru_cache(maxsize=256)

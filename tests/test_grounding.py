@@ -13,6 +13,7 @@ from index.compose import ExtractiveComposer
 from index.declines import off_subject
 from index.followup import heuristic_standalone, leans_on_history
 from index.grounding import (
+    acronyms,
     is_place,
     lacking_words,
     missing_words,
@@ -207,6 +208,18 @@ def test_a_number_question_that_says_what_it_measures_wants_that_measure() -> No
     assert QuestionKind.of("how many points did he make").measure is None
     assert QuestionKind.of("how much snow fell in buffalo").measure is None  # inches
     assert QuestionKind.of("how much is left").measure is None
+
+
+def test_initials_stand_for_the_name_written_out() -> None:
+    question = "how much did the dccc put into digital ads in the tx-34 special election"
+    spelled = "The Democratic Congressional Campaign Committee put $100,000 into TX-34 ads."
+    other = "The party put $100,000 into digital ads in the TX-34 special election."
+    assert missing_words(question, [spelled]) == []
+    assert missing_words(question, [other]) == ["dccc"]
+    assert lacking_words(question, [spelled]) == []
+    # and the run may start with a sentence's first word or join two names
+    found = acronyms("Officers of the New York Police Department and the FBI met.")
+    assert {"nypd", "onyp"} <= found and "fbi" not in found  # "FBI" is a word of its own
 
 
 def test_a_number_in_a_name_is_not_a_quantity() -> None:
