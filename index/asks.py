@@ -24,15 +24,15 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
     "thousands?|millions?|billions?|trillions?|twice|half"
 )
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-NOT_A_NAME = frozenset(_MONTHS.lower().split("|") + _DAYS.lower().split("|"))
+DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+NOT_A_NAME = frozenset(MONTHS.lower().split("|") + DAYS.lower().split("|"))
 
 HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
-HAS_DATE = re.compile(rf"\b(?:{_MONTHS}|(?:{_MONTH_ABBR})\.|(?:1[89]|20)\d\d)\b")
+HAS_DATE = re.compile(rf"\b(?:{MONTHS}|(?:{_MONTH_ABBR})\.|(?:1[89]|20)\d\d)\b")
 HAS_DAY = re.compile(
-    rf"\b(?:{_DAYS}|yesterday|tomorrow|today|tonight|last (?:week|month|year)|"
+    rf"\b(?:{DAYS}|yesterday|tomorrow|today|tonight|last (?:week|month|year)|"
     r"this (?:week|month|year)|next (?:week|month|year)|\d{1,2}(?::\d\d)? ?[ap]\.?m\b)",
     re.I,
 )
@@ -122,7 +122,7 @@ _OFFERS_MEASURE: dict[Measure, re.Pattern[str]] = {
         rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|a few|several)[- ]"
         r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|"
         r"innings|quarters|seasons?|terms?)\b|\b(?:until|through|till) \w|"
-        rf"\b(?:{_MONTHS}) \d{{4}}\b",
+        rf"\b(?:{MONTHS}) \d{{4}}\b",
         re.I,
     ),
 }
@@ -165,17 +165,15 @@ class QuestionKind:
 
     @classmethod
     def of(cls, question: str) -> QuestionKind:
-        wanted: Wanted = "thing"
         # a quiz question sets the scene first ("… a growing number of people are fleeing
-        # their cities. Where are many Americans moving?"): its last sentence asks
-        # (or a "Dr." split it: then the whole question is read)
-        last = re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip())[-1]
-        kinds = [(p, k) for p, k in _KINDS if p.search(last)] or [
-            (p, k) for p, k in _KINDS if p.search(question)
-        ]
-        asking = last if kinds and kinds[0][0].search(last) else question
-        if kinds:
-            wanted = kinds[0][1]
+        # their cities. Where are many Americans moving?"): its last sentence asks (unless a
+        # "Dr." split it and the last piece asks nothing: then the whole question is read)
+        asking = re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip())[-1]
+        kinds = [k for p, k in _KINDS if p.search(asking)]
+        if not kinds:
+            asking = question
+            kinds = [k for p, k in _KINDS if p.search(question)]
+        wanted: Wanted = kinds[0] if kinds else "thing"
         now = bool(_WANTS_CURRENT.search(question)) or (
             bool(re.search(r"\bhow many\b", question, re.I)) and not HAS_DATE.search(question)
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from index.asks import NOT_A_NAME, QuestionKind, answer_nearness, offers
+from index.asks import DAYS, MONTHS, NOT_A_NAME, QuestionKind, answer_nearness, offers
 from index.models import Citation, Passage
 from index.text import WORD, sentence_spans, terms
 
@@ -39,9 +39,9 @@ _CREDIT = re.compile(
 # 2022, in Buffalo, New York." Only the closing form: a date followed by a comma is just as
 # often prose ("On Feb. 22, 2018, teachers across West Virginia went on strike"), and in the
 # RealTime QA articles ~1,400 such sentences had been left out, most of them prose.
+_CAPTION_MONTHS = "Jan|Feb|Aug|Sept?|Oct|Nov|Dec"  # abbreviations that are no other word
 _CAPTION_DATE = re.compile(
-    r"^(?!.*\bborn\b).*\b(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.? \d{1,2}, (?:19|20)\d\d,? "
+    rf"^(?!.*\bborn\b).*\b(?:{MONTHS}|{_CAPTION_MONTHS})\.? \d{{1,2}}, (?:19|20)\d\d,? "
     r"(?:in|at) [A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*)*\.[\"”’]?$",
     re.S,
 )
@@ -49,10 +49,8 @@ _CAPTION_DATE = re.compile(
 # Shanghai on November 26." (753 sentences of the 656,794 of the RealTime QA articles end so;
 # every one of a sample of 25 was a caption)
 _CAPTION_PLACE = re.compile(
-    r"\b(?:in|at|near|outside) [A-Z][\w.'’ -]+, [A-Z][\w.'’ -]+,? on (?:January|February|"
-    r"March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|"
-    r"Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday)[^.]{0,20}\.[\"”’]?$"
+    r"\b(?:in|at|near|outside) [A-Z][\w.'’ -]+, [A-Z][\w.'’ -]+,? "
+    rf"on (?:{MONTHS}|(?:{_CAPTION_MONTHS})\.|{DAYS})[^.]{{0,20}}\.[\"”’]?$"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪●■◦*►>-]|\d{1,2}[.)]\s|\[\d+\]|[A-Z]\)\s)")
 _FURNITURE = re.compile(
