@@ -34,6 +34,10 @@ _ABBREVIATION_END = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Jr|Sr|St|Prof|No|Vol|U\.S|"
     r"U\.K|D\.C|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|Inc|Corp|Co|vs|etc)|\b[A-Z])\.$"
 )
+# ... and a piece that starts in lower case or with a closing bracket or a comma goes on the
+# sentence before it: the one before ended on a quoted question or an abbreviation Punkt
+# does not know ("“Where?” he said.", "8 a.m. to 5 p.m.", "Antioch, Tenn. who", "(592 pp.),")
+_GOES_ON = re.compile(r"[a-z,;)\]]")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _STEMMER = Stemmer.Stemmer("english")
 _ABBREVIATED = {"gen": "general", "sen": "senator", "gov": "governor", "rep": "representative"}
@@ -62,9 +66,12 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     punkt = _punkt()
     for lo, hi in _paragraphs(text):
+        first = len(spans)  # the paragraph's first sentence
         pending: tuple[int, int] | None = None
         for start, end in punkt.span_tokenize(text[lo:hi]):
             span = (pending[0] if pending else lo + start, lo + end)
+            if pending is None and len(spans) > first and _GOES_ON.match(text, span[0]):
+                span = (spans.pop()[0], span[1])  # '“Why?” he said.', '8 a.m. to 5 p.m.'
             if _ABBREVIATION_END.search(text[span[0] : span[1]]):
                 pending = span
                 continue

@@ -157,6 +157,20 @@ def test_sentence_spans_keep_abbreviations() -> None:
     assert {"troop", "5000", "general"} <= terms("5,000 troops, Gen. Guillot")
 
 
+def test_a_sentence_goes_on_after_a_quoted_question_or_an_unknown_abbreviation() -> None:
+    text = (
+        'Silly question. Readers love books like "The Palace Papers" (Crown, 592 pp.), '
+        "especially this summer. “Where can you still find it?” he said. Doors open from "
+        "8 a.m. to 5 p.m. on weekdays."
+    )
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Silly question.",
+        'Readers love books like "The Palace Papers" (Crown, 592 pp.), especially this summer.',
+        "“Where can you still find it?” he said.",
+        "Doors open from 8 a.m. to 5 p.m. on weekdays.",
+    ]
+
+
 def test_follow_up_heuristic_carries_the_topic() -> None:
     history = [Turn(question="How many troops are at the border now?", answer="...")]
     assert leans_on_history("and what did Mexico do?")
