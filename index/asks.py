@@ -17,8 +17,10 @@ from index.text import STOPWORDS, WORD, terms
 
 Wanted = Literal["name", "number", "date", "place", "reason", "claim", "thing"]
 # what a number question measures, when it says: "how much did it cost" wants a sum of money,
-# "what percent" a share, "how old" an age, "how long" a span of time
-Measure = Literal["money", "share", "age", "span"]
+# "what percent" a share, "how old" an age, "how long" a span of time, "how far" a distance,
+# "how strong was the quake" a strength (a magnitude, a category, a wind speed), "how fast" a
+# speed, "how cold" degrees
+Measure = Literal["money", "share", "age", "span", "distance", "strength", "speed", "temperature"]
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
@@ -46,7 +48,8 @@ HAS_CAUSE = re.compile(
 _PLACE = re.compile(r"\b(?:in|at|near|from|outside|across|into|off|on) (?:the )?([A-Z][\w’'-]+)")
 
 _WANTS_NUMBER = re.compile(
-    r"\bhow (?:many|much|big|large|long|far|old|high|tall|fast|deep|often)\b|"
+    r"\bhow (?:many|much|big|large|long|far|old|high|tall|fast|deep|often|strong|powerful|"
+    r"intense|hot|cold|warm|heavy|wide)\b|"
     r"\bwhat (?:number|percent(?:age)?|share|rate|price|cost|temperature|amount|score|age)\b|"
     r"\b(?:death toll|how many|number of)\b",
     re.I,
@@ -72,6 +75,11 @@ _YES_NO = re.compile(
 _MEASURES: tuple[tuple[re.Pattern[str], Measure | None], ...] = (
     (re.compile(r"\bhow old\b|\bwhat age\b|\bhow young\b", re.I), "age"),
     (re.compile(r"\bhow long\b(?! ago)", re.I), "span"),
+    (re.compile(r"\bhow (?:strong|powerful|intense)\b", re.I), "strength"),
+    (re.compile(r"\bhow fast\b", re.I), "speed"),
+    (re.compile(r"\bhow (?:hot|cold|warm)\b", re.I), "temperature"),
+    # ("how far over asking did it sell" asks for a sum)
+    (re.compile(r"\bhow far\b(?! (?:over|above|below|under|behind|ahead))", re.I), "distance"),
     (
         re.compile(
             r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much of\b|"
@@ -109,6 +117,10 @@ _SHARE = (
     r"\d\s?%|\b(?:percent|per cent|percentage points?|half|third|quarter|two-thirds|"
     r"three-quarters|majority|minority)\b|\b\d+ (?:in|out of) (?:every )?\d+\b"
 )
+_SPEED = (
+    r"\d[\d,.]* ?(?:mph|km/h|kph|knots|miles (?:per|an) hour|kilometers per hour|"
+    r"kilometres per hour)"
+)
 _OFFERS_MEASURE: dict[Measure, re.Pattern[str]] = {
     "money": re.compile(_MONEY, re.I),
     "share": re.compile(_SHARE, re.I),
@@ -124,6 +136,16 @@ _OFFERS_MEASURE: dict[Measure, re.Pattern[str]] = {
         r"innings|quarters|seasons?|terms?)\b|\b(?:until|through|till) \w|"
         rf"\b(?:{MONTHS}) \d{{4}}\b",
         re.I,
+    ),
+    "distance": re.compile(
+        r"\d[\d,.]*[- ]?(?:miles?|mi|kilometers?|kilometres?|km|meters?|metres?|m|feet|foot|"
+        r"ft|yards?|inches|inch|light-years?)\b",
+        re.I,
+    ),
+    "strength": re.compile(rf"\bmagnitude\b|\bcategory[- ]\d|\bEF-?\d|{_SPEED}", re.I),
+    "speed": re.compile(_SPEED, re.I),
+    "temperature": re.compile(
+        r"\d[\d,.]* ?(?:°|degrees?\b)|\bdegrees? (?:below|above)\b|\d ?[CF]\b", re.I
     ),
 }
 

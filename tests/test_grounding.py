@@ -210,6 +210,24 @@ def test_a_number_question_that_says_what_it_measures_wants_that_measure() -> No
     assert QuestionKind.of("how much is left").measure is None
 
 
+def test_strength_speed_distance_and_temperature_are_measures() -> None:
+    # "when it hit" does not make a question about strength a date question
+    otis = QuestionKind.of("how strong was hurricane otis when it hit acapulco")
+    assert (otis.wanted, otis.measure) == ("number", "strength")
+    assert offers("Otis made landfall as a Category 5 storm.", otis, set()) == 1.0
+    assert offers("Sunday morning's magnitude-6.8 quake.", otis, set()) == 1.0
+    assert offers("Otis killed 27 people in Acapulco.", otis, set()) == 0.5
+    far = QuestionKind.of("how far can the eqxx go on one charge")  # "charge" is no sum here
+    assert far.measure == "distance"
+    assert offers("It covered 620 miles on a single charge.", far, set()) == 1.0
+    assert QuestionKind.of("how far over asking did the house sell").measure == "money"
+    cold = QuestionKind.of("how cold could wind chills get")
+    assert (cold.wanted, cold.measure) == ("number", "temperature")
+    assert offers("Wind chills as cold as minus 40 F are forecast.", cold, set()) == 1.0
+    assert offers("Wind chills could reach 55 degrees below zero.", cold, set()) == 1.0
+    assert QuestionKind.of("how fast is the new train").measure == "speed"
+
+
 def test_initials_stand_for_the_name_written_out() -> None:
     question = "how much did the dccc put into digital ads in the tx-34 special election"
     spelled = "The Democratic Congressional Campaign Committee put $100,000 into TX-34 ads."
