@@ -5,9 +5,12 @@ rarity: "prises"), cannot be found, and the subject check declines the question 
 it. Such a word is read as the stored word it most likely mistypes: one edit away (a swap of
 two neighbouring letters counts as one), two for words of nine letters or more, with the
 same first letter (people rarely mistype that one), and among equals the word more articles
-use. A word of four or five letters is read only as the one stored word one edit away:
-"brwon" as "brown", while "milei" (beside "miles" and "mile") and "flods" (beside "floods"
-and "foods") are left as they are, since their nearest stored word is a guess.
+use. A word of four or five letters is read only as the one stored word one edit away
+("brwon" as "brown"), or as the one the articles use ten times as often as any other
+("musem" as "museum", not "mused"): the likelier word, by as much as a reading should be
+sure of. "milei" (beside "miles" and "mile") and "flods" (beside "floods" and "foods") are
+left as they are, since their nearest stored word is a guess. The parts of a hyphenated word
+are read one by one ("fiisher-price").
 A word the articles use only once or twice, when a word one edit away is used twenty times
 as often, is taken for the articles' own typo ("westminister"). The store's words come with
 its keyword index (`KeywordIndex.words`), so "sheinbuam" is read as the "Sheinbaum" the
@@ -30,6 +33,7 @@ SHORT_WORD = 6  # under this length, only a word with one stored word one edit a
 LONG_WORD = 9  # ... and from this length two edits still point at one word
 # an English word rarer than this (Zipf; about 1 per million words) may still be a typo
 RARE_ENGLISH = 3.0
+DOMINANT = 10  # a short word is read as a neighbour used this many times as often as the next
 STORE_TYPO = (3, 20)  # a stored word used at most 3 times, beside one used 20 times as often
 # rapidfuzz: edit distances in C++ over the store's vocabulary (~140,000 words for 8,000
 # articles) in a few milliseconds; the standard library's difflib takes seconds for that
@@ -48,24 +52,35 @@ class Speller:
     def corrections(self, question: str) -> dict[str, str]:
         """{word as written: its reading} for each word of `question` taken for a typo."""
         out: dict[str, str] = {}
-        unusual = [m.group() for m in WORD.finditer(question) if _could_be_typo(m.group())]
+        tokens = [m.group() for m in WORD.finditer(question)]
+        unusual = [t for t in tokens if any(_could_be_typo(part) for part in t.split("-"))]
         if not unusual:
             return out
         vocabulary, by_letter = self._vocab()
         for token in dict.fromkeys(unusual):
-            word = normalise(token)
-            if _possessive(word, vocabulary):
-                continue
-            uses = vocabulary.get(word, 0)
-            if uses > STORE_TYPO[0]:
-                continue
-            fix = self._closest(word, vocabulary, by_letter.get(word[0], []))
-            if fix and uses and vocabulary[fix] < STORE_TYPO[1] * uses:
-                continue
-            if fix:
-                written = token.lower().replace(word, fix, 1)
-                out[token] = written.capitalize() if token[0].isupper() else written
+            parts = token.split("-")
+            read = [self._reading(part, vocabulary, by_letter) for part in parts]
+            if any(r is not None for r in read):
+                out[token] = "-".join(r or p for p, r in zip(parts, read))
         return out
+
+    def _reading(
+        self, token: str, vocabulary: Mapping[str, int], by_letter: dict[str, list[str]]
+    ) -> str | None:
+        """How one word (no hyphen) is read, or None when it is no typo worth reading."""
+        if not _could_be_typo(token):
+            return None
+        word = normalise(token)
+        if _possessive(word, vocabulary):
+            return None
+        uses = vocabulary.get(word, 0)
+        if uses > STORE_TYPO[0]:
+            return None
+        fix = self._closest(word, vocabulary, by_letter.get(word[0], []))
+        if fix is None or (uses and vocabulary[fix] < STORE_TYPO[1] * uses):
+            return None
+        written = token.lower().replace(word, fix, 1)
+        return written.capitalize() if token[0].isupper() else written
 
     def _vocab(self) -> tuple[Mapping[str, int], dict[str, list[str]]]:
         """The store's words, and the same words by first letter (a reading keeps the first
@@ -87,10 +102,12 @@ class Speller:
 
         limit = 2 if len(word) >= LONG_WORD else 1
         found = process.extract(word, words, scorer=OSA.distance, score_cutoff=limit, limit=20)
-        near = [(edits, -vocabulary[w], w) for w, edits, _ in found if w != word]
-        if len(word) < SHORT_WORD and len(near) != 1:
-            return None
-        return min(near)[2] if near else None
+        near = sorted((edits, -vocabulary[w], w) for w, edits, _ in found if w != word)
+        if len(word) < SHORT_WORD and len(near) > 1:
+            (edits, most, _), (next_edits, second, _) = near[0], near[1]
+            if edits == next_edits and -most < DOMINANT * -second:
+                return None
+        return near[0][2] if near else None
 
 
 def _could_be_typo(token: str) -> bool:

@@ -9,6 +9,7 @@ from index.spelling import Speller, read_as, reading_note
 VOCABULARY = {
     "president": 40, "mexico": 30, "sheinbaum": 5, "floods": 10, "foods": 20, "brown": 3,
     "westminster": 60, "westminister": 1, "miles": 50, "mile": 40, "border": 25,
+    "museum": 90, "mused": 3, "fisher": 12, "price": 30,
 }  # fmt: skip
 
 
@@ -26,6 +27,8 @@ def corrections(question: str) -> dict[str, str]:
         ("who is ketanji brwon jackson", {"brwon": "brown"}),  # the one stored word near it
         ("who won the westminister dog show", {"westminister": "westminster"}),  # the store's typo
         ("how many troops are at the boarder", {"boarder": "border"}),  # a rare English word
+        ("which musem in vienna", {"musem": "museum"}),  # 30 times as common as "mused"
+        ("did fiisher-price recall it", {"fiisher-price": "fisher-price"}),  # part by part
     ],
 )
 def test_a_mistyped_word_is_read_as_the_stored_word(question: str, read: dict[str, str]) -> None:
