@@ -33,7 +33,12 @@ _CREDIT = re.compile(
     r"\b(?:is|are) (?:seen|shown)\b(?! as (?:a|an|one|being|likely)\b| to\b| that\b)|"
     # a caption's own opening: "This aerial photograph taken from a helicopter shows …"
     r"^(?:This|The|A|An)\b[^,.]{0,30}\b(?:photograph|photo|picture|image)s? "
-    r"(?:taken|shows|showing|released|provided)\b",
+    r"(?:taken|shows|showing|released|provided)\b|"
+    # a gallery caption opens with its photographer's credit: "Jeff Dean/AP New York Jets QB
+    # Mike White celebrates …", "Matthew Busch for CNN A prayer vigil is held …"
+    r"^[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3}(?:/(?:AP|AFP|Reuters|REUTERS|CNN|Getty Images|"
+    r"USA Today|USA TODAY|Bloomberg|EPA|NASA|USGS|Shutterstock|Sipa|ZUMA|The Canadian Press)| "
+    r"for CNN| via (?:AP|Reuters|Getty Images))\b",
 )
 # a photo's day and place closing the sentence: "Snow blankets a neighborhood, December 25,
 # 2022, in Buffalo, New York." Only the closing form: a date followed by a comma is just as

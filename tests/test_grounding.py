@@ -274,6 +274,9 @@ def test_a_quiz_question_is_asked_by_its_last_sentence() -> None:
         "A view of empty shelves at a supermarket on January 9, 2022 in Alexandria, Virginia.",
         "Supporters react as they watch the vote count, in Sao Paulo, Brazil on October 2.",
         "This aerial photograph taken from a helicopter on September 28 shows the fence.",
+        "Jeff Dean/AP New York Jets QB Mike White celebrates after beating the Chicago Bears.",
+        "Matthew Busch for CNN A prayer vigil is held in Uvalde on May 25.",
+        "TOBY MELVILLE/REUTERS Princess Eugenie and Jack Brooksbank kiss on the steps.",
     ],
 )
 def test_captions_credits_headings_and_list_items_are_never_quoted(sentence: str) -> None:
@@ -305,6 +308,7 @@ def test_a_dateline_is_left_out_of_the_quote(text: str) -> None:
         "The drug is shown to cut the risk of death by half in the trials.",
         "The decoded messages presented the AFP with a pressing ethical dilemma.",
         "Some users claimed the photo shows the vice president's wife, which it does not.",
+        "The Times-Picayune/The New Orleans Advocate reports the grades are based on blood loss.",
     ],
 )
 def test_prose_is_not_a_caption(sentence: str) -> None:
