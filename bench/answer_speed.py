@@ -6,8 +6,10 @@ falls on all variants alike.
 
 Variants: the code as it is; the sentence comparison's few texts kept in one batch instead
 of split among the embedding model's streams; the subject check without the names the
-store writes (`KeywordIndex.names`). Questions: natural-dev and natural-heldout, first
-turns, asked as of today, or with `--quiz` the RealTime QA dev questions as of their dates.
+store writes (`KeywordIndex.names`); a question's narrow date window ("in 2023") left to
+Chroma's filter after the first unfiltered search instead of a wider one. Questions: the
+natural sets (dev, held-out, fresh, fresh2), first turns, asked as of today, or with
+`--quiz` the RealTime QA dev questions as of their dates.
 Prints p50 / p95 of the whole `Newsdesk.answer` call.
 """
 
@@ -25,11 +27,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from index import retrieve  # noqa: E402
 from index.evaluate import read_questions  # noqa: E402
 from index.service import Newsdesk, open_newsdesk  # noqa: E402
 from index.settings import load_settings  # noqa: E402
 
-NATURAL = [ROOT / "bench" / "questions" / f"natural-{s}.jsonl" for s in ("dev", "heldout")]
+NATURAL = [
+    ROOT / "bench" / "questions" / f"natural-{s}.jsonl"
+    for s in ("dev", "heldout", "fresh", "fresh2")
+]
 QUIZ = ROOT.parent / "shared" / "benchmarks" / "realtimeqa" / "questions-dev.jsonl"
 
 
@@ -38,9 +44,16 @@ def variants(desk: Newsdesk) -> dict[str, Callable[[], None]]:
     runner = desk.retriever.embed_model._runner  # type: ignore[attr-defined]
     streams, names = runner.streams, desk.composer.names
 
-    def setup(streams_: int, names_: Callable[[], frozenset[str]] | None) -> Callable[[], None]:
+    overfetches = retrieve.OVERFETCHES
+
+    def setup(
+        streams_: int,
+        names_: Callable[[], frozenset[str]] | None,
+        overfetches_: tuple[int, ...] = overfetches,
+    ) -> Callable[[], None]:
         def apply() -> None:
             runner.streams, desk.composer.names = streams_, names_
+            retrieve.OVERFETCHES = overfetches_
 
         return apply
 
@@ -48,6 +61,7 @@ def variants(desk: Newsdesk) -> dict[str, Callable[[], None]]:
         "now": setup(streams, names),
         "one batch": setup(1, names),
         "no store names": setup(streams, None),
+        "Chroma filters narrow windows": setup(streams, names, overfetches[:1]),
     }
 
 

@@ -35,6 +35,11 @@ CANDIDATES = 100  # per retriever, before fusion (the tuning used 100)
 # 28k chunks, so the dense search runs unfiltered, fetching this many times more, and the
 # filters are applied on the catalog rows; only when too few survive is Chroma asked to filter
 DENSE_OVERFETCH = 3
+# ... and a question naming a year or a month ("who won the world series in 2023") asks for
+# a narrow slice: the 3,000 nearest overall (24 ms on 86k chunks) usually hold its 100
+# nearest, where Chroma's filter takes ~250 ms (`bench/answer_speed.py`, docs/benchmarks.md)
+WIDE_OVERFETCH = 30
+OVERFETCHES = (DENSE_OVERFETCH, WIDE_OVERFETCH)
 DENSE_WEIGHT = 0.4
 BM25_HALF = 20.0  # BM25 score that maps to 0.5 in a collection of BM25_REF_CHUNKS chunks
 # BM25 scores grow with IDF, i.e. with log(collection size); scaling the half point the same
@@ -155,11 +160,14 @@ class Retriever:
         vector = embed_texts(self.embed_model, [question])[0]
         t.embed_ms = _ms(t0)
         t0 = time.perf_counter()
-        hits = self._nearest(vector, CANDIDATES * DENSE_OVERFETCH, None)
-        rows = self.catalog.chunks_by_id([chunk_id for chunk_id, _ in hits])
-        kept = [(cid, cos) for cid, cos in hits if cid in rows and _allowed(rows[cid], scoped)]
-        truncated = len(hits) == CANDIDATES * DENSE_OVERFETCH  # else: the whole collection
-        if truncated and len(kept) < CANDIDATES // 2:  # narrow filters: let Chroma apply them
+        for overfetch in OVERFETCHES:
+            hits = self._nearest(vector, CANDIDATES * overfetch, None)
+            rows = self.catalog.chunks_by_id([chunk_id for chunk_id, _ in hits])
+            kept = [(cid, cos) for cid, cos in hits if cid in rows and _allowed(rows[cid], scoped)]
+            truncated = len(hits) == CANDIDATES * overfetch  # else: the whole collection
+            if not truncated or len(kept) >= CANDIDATES // 2:
+                break
+        else:  # narrower still (a source, a week): let Chroma apply the filters
             kept = self._nearest(vector, CANDIDATES, scoped)
         for chunk_id, cosine in kept[:CANDIDATES]:
             out.setdefault(chunk_id, _Candidate(chunk_id)).dense = cosine

@@ -151,7 +151,30 @@ def test_narrow_filters_fall_back_to_chromas_own_filter(
     import index.retrieve as retrieve_module
 
     monkeypatch.setattr(retrieve_module, "CANDIDATES", 2)
-    monkeypatch.setattr(retrieve_module, "DENSE_OVERFETCH", 1)
+    monkeypatch.setattr(retrieve_module, "OVERFETCHES", (1,))
+    found = retriever.search(
+        "What did the central bank decide about interest rates?",
+        as_of=AS_OF,
+        filters=Filters(sources=["gazette.example"]),
+        mode="dense",
+    )
+    assert found.passages
+    assert {p.source for p in found.passages} == {"gazette.example"}
+
+
+def test_a_wider_unfiltered_search_comes_before_chromas_filter(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the first over-fetch holds only the ledger's stories; the wider one reaches the
+    # gazette's, so Chroma's slow filtered query is never needed
+    import index.retrieve as retrieve_module
+
+    def filtered_query(*args: object, **kwargs: object) -> list[tuple[str, float]]:
+        raise AssertionError("Chroma's filter was asked")
+
+    monkeypatch.setattr(retrieve_module, "CANDIDATES", 2)
+    monkeypatch.setattr(retrieve_module, "OVERFETCHES", (1, 1000))
+    monkeypatch.setattr(retriever.store, "query", filtered_query)
     found = retriever.search(
         "What did the central bank decide about interest rates?",
         as_of=AS_OF,
