@@ -143,6 +143,17 @@ def test_uncommitted_vectors_are_invisible(retriever: Retriever) -> None:
     assert "ghost" not in articles(found.passages)
 
 
+def gazette_sources(retriever: Retriever) -> set[str]:
+    """The sources of a dense search for the rate decision filtered to the gazette."""
+    found = retriever.search(
+        "What did the central bank decide about interest rates?",
+        as_of=AS_OF,
+        filters=Filters(sources=["gazette.example"]),
+        mode="dense",
+    )
+    return {p.source for p in found.passages}
+
+
 def test_narrow_filters_fall_back_to_chromas_own_filter(
     retriever: Retriever, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -152,14 +163,7 @@ def test_narrow_filters_fall_back_to_chromas_own_filter(
 
     monkeypatch.setattr(retrieve_module, "CANDIDATES", 2)
     monkeypatch.setattr(retrieve_module, "OVERFETCHES", (1,))
-    found = retriever.search(
-        "What did the central bank decide about interest rates?",
-        as_of=AS_OF,
-        filters=Filters(sources=["gazette.example"]),
-        mode="dense",
-    )
-    assert found.passages
-    assert {p.source for p in found.passages} == {"gazette.example"}
+    assert gazette_sources(retriever) == {"gazette.example"}
 
 
 def test_a_wider_unfiltered_search_comes_before_chromas_filter(
@@ -175,11 +179,4 @@ def test_a_wider_unfiltered_search_comes_before_chromas_filter(
     monkeypatch.setattr(retrieve_module, "CANDIDATES", 2)
     monkeypatch.setattr(retrieve_module, "OVERFETCHES", (1, 1000))
     monkeypatch.setattr(retriever.store, "query", filtered_query)
-    found = retriever.search(
-        "What did the central bank decide about interest rates?",
-        as_of=AS_OF,
-        filters=Filters(sources=["gazette.example"]),
-        mode="dense",
-    )
-    assert found.passages
-    assert {p.source for p in found.passages} == {"gazette.example"}
+    assert gazette_sources(retriever) == {"gazette.example"}
