@@ -51,6 +51,9 @@ _WANTS_NUMBER = re.compile(
     r"\bhow (?:many|much|big|large|long|far|old|high|tall|fast|deep|often|strong|powerful|"
     r"intense|hot|cold|warm|heavy|wide)\b|"
     r"\bwhat (?:number|percent(?:age)?|share|rate|price|cost|temperature|amount|score|age)\b|"
+    # "what's the coldest temperature", "what tax rate", "what turnout did officials claim"
+    r"\bwhat(?:'s|’s| is| was| are| were)? (?:the )?(?:[a-z]+ )?(?:temperature|price|cost|"
+    r"rate|score|population|percentage|amount|turnout|margin|salary|budget)s?\b|"
     r"\b(?:death toll|how many|number of)\b",
     re.I,
 )
@@ -77,12 +80,12 @@ _MEASURES: tuple[tuple[re.Pattern[str], Measure | None], ...] = (
     (re.compile(r"\bhow long\b(?! ago)", re.I), "span"),
     (re.compile(r"\bhow (?:strong|powerful|intense)\b", re.I), "strength"),
     (re.compile(r"\bhow fast\b", re.I), "speed"),
-    (re.compile(r"\bhow (?:hot|cold|warm)\b", re.I), "temperature"),
+    (re.compile(r"\bhow (?:hot|cold|warm)\b|\btemperatures?\b", re.I), "temperature"),
     # ("how far over asking did it sell" asks for a sum)
     (re.compile(r"\bhow far\b(?! (?:over|above|below|under|behind|ahead))", re.I), "distance"),
     (
         re.compile(
-            r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much of\b|"
+            r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much of\b|\bturnout\b|"
             r"\bwhat (?:per ?cent)\b|\b(?:interest )?rates?\b",
             re.I,
         ),

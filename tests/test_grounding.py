@@ -228,6 +228,16 @@ def test_strength_speed_distance_and_temperature_are_measures() -> None:
     assert QuestionKind.of("how fast is the new train").measure == "speed"
 
 
+def test_what_is_the_number_noun_asks_for_a_number() -> None:
+    coldest = QuestionKind.of("what's the coldest temperature ever recorded in the uk")
+    assert (coldest.wanted, coldest.measure) == ("number", "temperature")
+    turnout = QuestionKind.of("what turnout did officials claim in kherson")
+    assert (turnout.wanted, turnout.measure) == ("number", "share")
+    assert QuestionKind.of("what is the price of bitcoin today").measure == "money"
+    assert QuestionKind.of("what counts as a highly vaccinated ship").wanted == "thing"
+    assert QuestionKind.of("what is the name of the ship").wanted == "name"
+
+
 def test_initials_stand_for_the_name_written_out() -> None:
     question = "how much did the dccc put into digital ads in the tx-34 special election"
     spelled = "The Democratic Congressional Campaign Committee put $100,000 into TX-34 ads."
