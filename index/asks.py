@@ -158,13 +158,17 @@ _WANTS_CURRENT = re.compile(
 )
 
 
+# the question word that comes first asks ("what did mcdonald's credit when it beat
+# forecasts" wants a thing, not a date; "who was president when the war began" a name); at
+# the same word, the first pattern here ("which year" is a date before "which" a name); a
+# yes/no question only when no question word asks
 _KINDS: tuple[tuple[re.Pattern[str], Wanted], ...] = (
     (_WANTS_REASON, "reason"),
     (_WANTS_NUMBER, "number"),
     (_WANTS_DATE, "date"),
     (_WANTS_PLACE, "place"),
     (_WANTS_NAME, "name"),
-    (_YES_NO, "claim"),
+    (re.compile(r"^\s*what\b", re.I), "thing"),  # opening the question
 )
 
 
@@ -194,11 +198,11 @@ class QuestionKind:
         # their cities. Where are many Americans moving?"): its last sentence asks (unless a
         # "Dr." split it and the last piece asks nothing: then the whole question is read)
         asking = re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip())[-1]
-        kinds = [k for p, k in _KINDS if p.search(asking)]
+        kinds = _asked_for(asking)
         if not kinds:
             asking = question
-            kinds = [k for p, k in _KINDS if p.search(question)]
-        wanted: Wanted = kinds[0] if kinds else "thing"
+            kinds = _asked_for(question)
+        wanted: Wanted = kinds[0] if kinds else "claim" if _YES_NO.search(asking) else "thing"
         now = bool(_WANTS_CURRENT.search(question)) or (
             bool(re.search(r"\bhow many\b", question, re.I)) and not HAS_DATE.search(question)
         )
@@ -207,6 +211,16 @@ class QuestionKind:
             measure = next((m for pattern, m in _MEASURES if pattern.search(asking)), None)
             # (the first that matches decides: a change "drop" before the "profit" of money)
         return cls(wanted=wanted, about_now=now, measure=measure)
+
+
+def _asked_for(text: str) -> list[Wanted]:
+    """The kinds the question words of `text` ask for, the one asked first first."""
+    found = []
+    for order, (pattern, kind) in enumerate(_KINDS):
+        match = pattern.search(text)
+        if match:
+            found.append((match.start(), order, kind))
+    return [kind for *_, kind in sorted(found)]
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

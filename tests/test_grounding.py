@@ -228,6 +228,25 @@ def test_strength_speed_distance_and_temperature_are_measures() -> None:
     assert QuestionKind.of("how fast is the new train").measure == "speed"
 
 
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("what did mcdonald's credit when it beat profit and sales forecasts", "thing"),
+        ("who got two goals for florida when the panthers beat boston 6-3", "name"),
+        ("where did rajapaksa fly first when he fled sri lanka", "place"),
+        ("how many people died when the bridge collapsed", "number"),
+        ("when did the bridge collapse", "date"),
+        ("which year did the bridge collapse", "date"),  # "which" at the same word
+        ("did biden say why he pulled out", "reason"),  # a question word before yes/no
+        ("is the border open", "claim"),
+        ("Serena began what could be her final act by playing in which tournament?", "name"),
+    ],
+)
+def test_the_question_word_asked_first_decides(question: str, wanted: str) -> None:
+    # "when it beat" says when the thing asked about happened; it does not ask when
+    assert QuestionKind.of(question).wanted == wanted
+
+
 def test_what_is_the_number_noun_asks_for_a_number() -> None:
     coldest = QuestionKind.of("what's the coldest temperature ever recorded in the uk")
     assert (coldest.wanted, coldest.measure) == ("number", "temperature")
