@@ -52,8 +52,9 @@ _WANTS_NUMBER = re.compile(
     r"intense|hot|cold|warm|heavy|wide)\b|"
     r"\bwhat (?:number|percent(?:age)?|share|rate|price|cost|temperature|amount|score|age)\b|"
     # "what's the coldest temperature", "what tax rate", "what turnout did officials claim"
-    r"\bwhat(?:'s|’s| is| was| are| were)? (?:the )?(?:[a-z]+ )?(?:temperature|price|cost|"
-    r"rate|score|population|percentage|amount|turnout|margin|salary|budget)s?\b|"
+    r"\bwhat(?:'s|’s|s| is| was| are| were)? (?:the )?"
+    r"(?:(?!of |on |for |in |to |behind |about |with )[a-z\d-]+ ){0,5}(?:temperature|price|"
+    r"cost|rate|score|population|percentage|amount|turnout|margin|salary|budget|discount)s?\b|"
     r"\b(?:death toll|how many|number of)\b",
     re.I,
 )

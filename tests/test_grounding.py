@@ -253,6 +253,10 @@ def test_what_is_the_number_noun_asks_for_a_number() -> None:
     turnout = QuestionKind.of("what turnout did officials claim in kherson")
     assert (turnout.wanted, turnout.measure) == ("number", "share")
     assert QuestionKind.of("what is the price of bitcoin today").measure == "money"
+    mortgage = QuestionKind.of("what was the all-time high average 30-year mortgage rate")
+    assert (mortgage.wanted, mortgage.measure) == ("number", "share")
+    assert QuestionKind.of("whats the final score of the game").wanted == "number"
+    assert QuestionKind.of("what is the impact of the interest rate rise").wanted == "thing"
     assert QuestionKind.of("what counts as a highly vaccinated ship").wanted == "thing"
     assert QuestionKind.of("what is the name of the ship").wanted == "name"
 
