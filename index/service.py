@@ -133,9 +133,10 @@ class Newsdesk:
     ) -> Answer:
         """Answer `question` as of `as_of` (default today); raises `QuestionError` for a bad one.
 
-        `on_draft`: see `Answerer.answer`. A declined question with words that neither
-        English nor the articles know is asked once more with those read as the stored words
-        they most likely mistype (`index.spelling`); the answer then says how it read them.
+        `on_draft`: see `Answerer.answer`. A question with words that neither English nor
+        the articles know is asked with those read as the stored words they most likely
+        mistype (`index.spelling`), and the answer says how it read them; as written when
+        that reading is declined.
         """
         started = time.perf_counter()
         text = check_question(question, max_chars=self.settings.max_question_chars)
@@ -153,14 +154,16 @@ class Newsdesk:
             self._attempt, history=history, filters=filters, as_of=as_of, deadline=deadline,
             draft=draft,
         )  # fmt: skip
-        tried = ask(text)
-        fixes = self.speller.corrections(text) if tried.declined and self.speller else {}
-        if fixes:  # asked once more as read, kept if that answers
-            again = ask(read_as(text, fixes))
-            if not again.declined:
-                tried = again
-                note = again.composition.note
-                again.composition.note = " ".join(filter(None, [reading_note(fixes), note]))
+        # a word neither English nor the articles know would have the question declined for
+        # lacking it: the question is asked as read first, and as written only if that
+        # declines (one retrieval and composition, not two, for a mistyped question)
+        fixes = self.speller.corrections(text) if self.speller else {}
+        tried = ask(read_as(text, fixes)) if fixes else ask(text)
+        if fixes and tried.declined:
+            tried = ask(text)
+        elif fixes:
+            note = tried.composition.note
+            tried.composition.note = " ".join(filter(None, [reading_note(fixes), note]))
         return tried.answer(text, self._relevant(tried.found), total_ms=_ms(started))
 
     def _attempt(

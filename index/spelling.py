@@ -16,8 +16,10 @@ as often, is taken for the articles' own typo ("westminister"). The store's word
 its keyword index (`KeywordIndex.words`), so "sheinbuam" is read as the "Sheinbaum" the
 articles name.
 
-The service asks only when a question was declined, and the answer says how it read the
-question ("Read “presdient” as “president”.").
+The service asks the question as read first (as written, it would be declined for lacking
+the mistyped word: one attempt instead of two), falls back to the question as written when
+the reading is declined, and the answer says how it read the question ("Read “presdient”
+as “president”.").
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,6 +171,37 @@ def test_a_typo_is_read_as_the_word_the_article_uses(
     assert not answer.declined, answer.text
     assert fact in lead(answer) and answer.note == note
     assert answer.question == question  # the log keeps what was typed
+
+
+def searched(desk: Newsdesk, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The questions `desk` retrieves passages for, from now until the test ends."""
+    asked: list[str] = []
+    retrieve = desk.retriever.retrieve
+
+    def counting(question: str, **kwargs: Any) -> Any:
+        asked.append(question)
+        return retrieve(question, **kwargs)
+
+    monkeypatch.setattr(desk.retriever, "retrieve", counting)
+    return asked
+
+
+def test_a_mistyped_question_is_searched_once_as_read(
+    seed_desk: Newsdesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = searched(seed_desk, monkeypatch)
+    answer = seed_desk.answer("whos mexicos presdient")
+    assert asked == ["whos mexicos president"] and not answer.declined
+
+
+def test_a_reading_that_declines_falls_back_to_the_words_as_typed(
+    seed_desk: Newsdesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = searched(seed_desk, monkeypatch)
+    answer = seed_desk.answer("who is the presdient of qwertzuiop")
+    assert asked == ["who is the president of qwertzuiop", "who is the presdient of qwertzuiop"]
+    assert answer.declined and answer.note is None  # no reading is claimed for a decline
+    assert "“qwertzuiop”" in answer.text
 
 
 def test_a_word_no_article_comes_near_still_declines(seed_desk: Newsdesk) -> None:
