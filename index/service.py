@@ -158,7 +158,7 @@ class Newsdesk:
         # lacking it: the question is asked as read first, and as written only if that
         # declines (one retrieval and composition, not two, for a mistyped question)
         fixes = self.speller.corrections(text) if self.speller else {}
-        tried = ask(read_as(text, fixes)) if fixes else ask(text)
+        tried = ask(read_as(text, fixes))  # (the text itself when nothing is read)
         if fixes and tried.declined:
             tried = ask(text)
         elif fixes:

@@ -106,9 +106,9 @@ class Speller:
         found = process.extract(word, words, scorer=OSA.distance, score_cutoff=limit, limit=20)
         near = sorted((edits, -vocabulary[w], w) for w, edits, _ in found if w != word)
         if len(word) < SHORT_WORD and len(near) > 1:
-            (edits, most, _), (next_edits, second, _) = near[0], near[1]
-            if edits == next_edits and -most < DOMINANT * -second:
-                return None
+            (edits, minus_uses, _), (next_edits, minus_next_uses, _) = near[0], near[1]
+            if edits == next_edits and -minus_uses < DOMINANT * -minus_next_uses:
+                return None  # no stored word is clearly the one meant
         return near[0][2] if near else None
 
 
