@@ -10,7 +10,8 @@ list items are never quoted. The best one to three become the answer, each cited
 its exact character span, one citation per article; a story's first sentence brings the one
 after it, which gives the particulars. An answer that leaves out part of what
 a chat question names and is far from it in meaning is about something else: declined too,
-as is a question about what happened in a year after every article it would quote.
+as is a question about what happened in a year after every article it would quote, or about
+an outcome (a death, a win, a verdict) that none of the quoted sentences reports.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from index.declines import (
     off_subject,
     unmentioned,
     unmentioned_note,
+    unreported_outcome,
 )
 from index.grounding import missing_words, variant_map
 from index.models import Citation, ClaimCheck, Passage
@@ -138,6 +140,13 @@ class ExtractiveComposer:
         if focus is None and off_subject(question, chosen):
             stories = closest_stories([c.passage for c in chosen] + passages)
             return Composition(text=decline_text(question, closest=stories), declined=True)
+        outcome = unreported_outcome(focus or question, chosen)
+        if outcome is not None:  # the subject is stored, the outcome asked about is not
+            lead = f"My articles on this don't report {outcome}"
+            stories = closest_stories([c.passage for c in chosen])
+            return Composition(
+                text=decline_text(question, closest=stories, lead=lead), declined=True
+            )
         year = event_year(question)
         if year is not None and all_written_before(chosen, year):
             lead = f"I have nothing from {year} or later on this"

@@ -1,12 +1,15 @@
 """Declining honestly: what to say when nothing answers, and answers that are about something else.
 
 A decline names what is lacking and the closest stories, so the reader knows where to look.
-Two checks run on the sentences an extractive answer would quote, after the article check
+Three checks run on the sentences an extractive answer would quote, after the article check
 (`index.grounding`) has passed: the answer lacks part of what a chat question names and is
 far from it in meaning ("Hurricane Michael has left a trail of disaster" for "how bad did
-hurricane milton hit florida"), or the question asks what happened in a year after every
+hurricane milton hit florida"); the question asks what happened in a year after every
 article it would quote was written ("who won the 2024 presidential election" against 2022
-stories that mention 2024 as the future).
+stories that mention 2024 as the future); or the question asks about an outcome (a death, a
+win, a verdict, a strike's end, a resignation) that nothing quoted reports ("how did
+yevgeny prigozhin die" against a story of his that tells of something else): the store
+knows the subject but not the outcome, which came later or never.
 """
 
 from __future__ import annotations
@@ -26,6 +29,61 @@ _TITLE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Busi
 OFF_SUBJECT_COSINE = 0.5
 # a question that describes what it asks for instead of naming it ("which island nation")
 _DESCRIBES = re.compile(r"\bwhich\b", re.I)
+# Outcomes a question may ask about, each as (how a question asks about it, the words a
+# report of it uses, what the decline says is missing). Ordinary English, not fitted to a
+# store: a story that reports a death says someone died, was killed or murdered; one that
+# reports a win names a winner, a title or a defeat.
+_OUTCOMES = (
+    (
+        r"\b(?:die[sd]?|dying|deaths?|killed|kill)\b",
+        r"\b(?:die[sd]?|dying|deaths?|dead|deadl\w*|kill\w*|murder\w*|slain|homicide|"
+        r"fatal\w*|passed away|lost (?:his|her|their) li(?:fe|ves)|obituar\w*|funeral)\b",
+        "a death",
+    ),
+    (
+        r"\b(?:win|wins|won(?!['’]t)|winners?|beat)\b",
+        r"\b(?:win|wins|won|winning|winners?|champions?|championship|title|beat|beats|beaten|"
+        r"defeat\w*|victor\w*|triumph\w*|clinch\w*|prevail\w*|gold)\b",
+        "who won",
+    ),
+    (
+        # "when did the strike end", not "at the end of his speech" or "who ended up with"
+        r"\b(?:when|did|does|has|have|had|is|was)\b[^?]*\bend(?:ed|s)?\b(?!\s+(?:of|up|to)\b)",
+        r"\b(?:end|ended|ending|ends|(?:is|was|are|were) over|deal|agreement|settle\w*|"
+        r"ratif\w*|conclu\w*|resolv\w*|expir\w*|lift\w*|called off|back to work)\b",
+        "an end to it",
+    ),
+    (
+        r"\b(?:guilty|convicted|conviction|verdict|acquitted)\b",
+        r"\b(?:guilty|convict\w*|verdict|acquit\w*|sentenc\w*|jury|jurors|plead\w*)\b",
+        "a verdict",
+    ),
+    (
+        r"\b(?:resign(?:ed|s)?|quit|step(?:ped|s)? down|drop(?:ped|s)? out|ousted|kicked out|"
+        r"impeached|removed)\b",
+        r"\b(?:resign\w*|quit\w*|step(?:ped|s|ping)? down|drop(?:ped|s|ping)? out|withdr[ae]w\w*|"
+        r"suspend\w*|oust\w*|remov\w*|fired|firing|vacat\w*|impeach\w*|replac\w*|succe\w*|"
+        r"motion)\b",
+        "a departure",
+    ),
+    (
+        r"\bcollaps(?:e|ed|es)\b",
+        r"\b(?:collaps\w*|fell|fall(?:en|s)?|crumbl\w*|destroy\w*|breach\w*|gave way|toppl\w*)\b",
+        "a collapse",
+    ),
+    (
+        r"\bbann?(?:ed|s)?\b",
+        r"\b(?:bann?\w*|barr(?:ed|ing)|prohibit\w*|outlaw\w*|forb[ia]d\w*|block\w*|suspend\w*)\b",
+        "a ban",
+    ),
+)
+_OUTCOME_PATTERNS = [(re.compile(q, re.I), re.compile(r, re.I), what) for q, r, what in _OUTCOMES]
+# an outcome the question takes as given ("who fired the shot that killed …") is not asked
+_RELATIVE = re.compile(r"\S\s+(?:that|which|who)\s+$", re.I)
+# ... nor one a story says has not come ("if no agreement is reached")
+_NEGATED = re.compile(r"\b(?:no|not|without|never)\s+(?:\w+\s+)?$", re.I)
+# "can one fan win", "will the strike end": what may happen, which a story can only foresee
+_MAY_HAPPEN = re.compile(r"\b(?:can|could|will|would|might|may(?!\s+\d)|should|going to)\b", re.I)
 
 
 def long_date(day: date) -> str:
@@ -90,6 +148,21 @@ def off_subject(question: str, chosen: list[Candidate]) -> bool:
     if not cosines or max(cosines) >= OFF_SUBJECT_COSINE:
         return False
     return bool(unmentioned(question, chosen))
+
+
+def unreported_outcome(question: str, chosen: list[Candidate]) -> str | None:
+    """The outcome the question asks about ("a death" for "how did yevgeny prigozhin die")
+    when none of the quoted sentences and their headlines reports one; None otherwise."""
+    if _MAY_HAPPEN.search(question):
+        return None
+    said = " ".join([c.text for c in chosen] + sorted({c.passage.title for c in chosen}))
+    for asks, reports, what in _OUTCOME_PATTERNS:
+        asked = [m for m in asks.finditer(question) if not _RELATIVE.search(question[: m.start()])]
+        if asked and not any(
+            not _NEGATED.search(said[: m.start()]) for m in reports.finditer(said)
+        ):
+            return what
+    return None
 
 
 def unmentioned_note(question: str, words: list[str]) -> str:

@@ -131,6 +131,43 @@ def test_an_article_cannot_tell_what_happened_after_it_was_written(sample_desk: 
 
 
 @pytest.mark.parametrize(
+    ("question", "missing", "story"),
+    [
+        # the strike story tells of a strike beginning and another planned "if no agreement
+        # is reached": nothing of its end
+        ("when did the coastal rail strike end", "an end to it", "Coastal rail strike"),
+        ("has owen pratt stepped down", "a departure", "Coastal rail strike"),
+        # the match report's "low shot in the final minute" is no death
+        ("how did marco diaz die", "a death", "Riverton Rovers win"),
+        ("did the lumen robots get banned", "a ban", "Lumen Robotics recalls"),
+    ],
+)
+def test_an_outcome_no_story_reports_is_declined(
+    sample_desk: Newsdesk, question: str, missing: str, story: str
+) -> None:
+    answer = sample_desk.answer(question, as_of=AS_OF)
+    assert answer.declined and not answer.citations, answer.text
+    assert answer.text.startswith(f"My articles on this don't report {missing}, so I won't")
+    assert f"The closest I have: “{story}" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("who won the national cup", "Riverton Rovers won"),
+        ("who beat ashford united in the final", "beating Ashford United"),
+        ("did anyone die of measles in eastmoor", "one child died"),
+        ("when will the rail strike end", "29 January"),  # what may come, a story can foresee
+    ],
+)
+def test_an_outcome_a_story_reports_is_answered(
+    sample_desk: Newsdesk, question: str, fact: str
+) -> None:
+    answer = sample_desk.answer(question, as_of=AS_OF)
+    assert not answer.declined and fact in lead(answer), answer.text
+
+
+@pytest.mark.parametrize(
     ("question", "language"),
     [
         ("¿quién es el presidente de méxico?", "Spanish"),

@@ -10,7 +10,7 @@ import pytest
 from index.asks import QuestionKind, event_year, offers
 from index.citations import CitationNumbers
 from index.compose import ExtractiveComposer
-from index.declines import off_subject
+from index.declines import off_subject, unreported_outcome
 from index.followup import heuristic_standalone, leans_on_history
 from index.grounding import (
     acronyms,
@@ -114,6 +114,33 @@ def test_an_answer_about_something_else_lacks_a_word_and_is_far_in_meaning() -> 
     # a quiz question's paragraph of background is not its subject
     long = "After a week of warnings and evacuations along the gulf coast, how bad did it get "
     assert not off_subject(long + "when hurricane milton finally hit florida", said)
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "missing"),
+    [
+        ("how did yevgeny prigozhin die", "Prigozhin said the army lacked ammunition.", "a death"),
+        ("how did yevgeny prigozhin die", "Prigozhin was killed in a plane crash.", None),
+        ("who won spain's snap election", "Wildfires swept across Spain.", "who won"),
+        ("who won spain's snap election", "The Popular Party won the most seats.", None),
+        ("when did the actors strike end", "The strike went on for a third week.", "an end to it"),
+        ("when did the actors strike end", "The actors ratified a deal on Friday.", None),
+        ("when did the strike end", "It will go on if no agreement is reached.", "an end to it"),
+        ("was sam bankman-fried found guilty", "He was indicted on eight charges.", "a verdict"),
+        ("was sam bankman-fried found guilty", "A jury convicted him on all counts.", None),
+        ("when did ron desantis drop out", "DeSantis filed to run.", "a departure"),
+        ("when did the key bridge collapse", "Cranes passed under the bridge.", "a collapse"),
+        # what may come is not an outcome to report; a given one ("that killed") is not asked
+        ("will the actors strike end soon", "The strike went on for a third week.", None),
+        ("who fired the shot that killed the teen", "Chastain fired two shots.", None),
+        ("what did biden say at the end of his speech", "Biden said Putin was wrong.", None),
+        ("why won't the city take plastic", "The city stopped recycling plastic.", None),
+    ],
+)
+def test_an_outcome_asked_about_must_be_reported(
+    question: str, said: str, missing: str | None
+) -> None:
+    assert unreported_outcome(question, [_said(said, 0.9)]) == missing
 
 
 @pytest.mark.parametrize(
