@@ -62,6 +62,12 @@ _WANTS_DATE = re.compile(
     r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bhow long ago\b|\bwhich (?:day|year)\b",
     re.I,
 )
+_WANTS_YEAR = re.compile(r"\b(?:what|which) year\b|\bwhat decade\b", re.I)
+# a day of the month, or a month of a year: "Feb. 22", "22 February", "June 2021"
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?:{MONTHS}|(?:{_MONTH_ABBR})\.?) (?:\d{{1,2}}\b|(?:1[89]|20)\d\d\b)|"
+    rf"\b\d{{1,2}} (?:{MONTHS})\b"
+)
 _WANTS_PLACE = re.compile(
     r"\bwhere\b|\b(?:what|which) (?:city|country|state|town|place|island|region|county)\b", re.I
 )
@@ -180,6 +186,9 @@ class QuestionKind:
     wanted: Wanted
     about_now: bool
     measure: Measure | None = None  # of a number question, when it says
+    # of a date question that does not ask for a year: "Feb. 22, 2018" answers "when did the
+    # strike begin" more fully than "the 2018 strike"
+    to_the_day: bool = False
 
     @property
     def wants_number(self) -> bool:
@@ -211,7 +220,8 @@ class QuestionKind:
         if wanted == "number" and not re.search(r"\bhow many\b", asking, re.I):
             measure = next((m for pattern, m in _MEASURES if pattern.search(asking)), None)
             # (the first that matches decides: a change "drop" before the "profit" of money)
-        return cls(wanted=wanted, about_now=now, measure=measure)
+        to_the_day = wanted == "date" and not _WANTS_YEAR.search(asking)
+        return cls(wanted=wanted, about_now=now, measure=measure, to_the_day=to_the_day)
 
 
 def _asked_for(text: str) -> list[Wanted]:
@@ -330,7 +340,9 @@ def offers(text: str, kind: QuestionKind, asked: set[str]) -> float:
             return 0.5
         return 1.0
     if wanted == "date":
-        return 1.0 if HAS_DATE.search(text) else 0.5 if HAS_DAY.search(text) else 0.0
+        if HAS_DATE.search(text):
+            return 1.0 if not kind.to_the_day or _DAY_OF_MONTH.search(text) else 0.5
+        return 0.5 if HAS_DAY.search(text) else 0.0
     if wanted == "reason":
         return 1.0 if HAS_CAUSE.search(text) else 0.0
     if wanted == "place":

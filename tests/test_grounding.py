@@ -217,6 +217,16 @@ def test_a_sentence_offers_what_is_asked() -> None:
     assert offers("The plane crashed in Nepal on Sunday.", place, {"plane"}) == 1.0
 
 
+def test_when_wants_the_day_and_what_year_a_year() -> None:
+    strike = {"strike", "teacher", "west", "virginia"}
+    when = QuestionKind.of("when did the west virginia teachers strike kick off")
+    assert offers("On Feb. 22, 2018, teachers across West Virginia struck.", when, strike) == 1
+    assert offers("The 2018 West Virginia teacher strike changed much.", when, strike) == 0.5
+    assert offers("The strike began on 22 February.", when, strike) == 1.0
+    year = QuestionKind.of("what year did the west virginia teachers strike")
+    assert offers("The 2018 West Virginia teacher strike changed much.", year, strike) == 1.0
+
+
 def test_a_number_question_that_says_what_it_measures_wants_that_measure() -> None:
     money = QuestionKind.of("how much would lamar make if he signs the franchise tag")
     assert money.measure == "money"
