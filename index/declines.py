@@ -55,7 +55,7 @@ _OUTCOMES = (
     ),
     (
         r"\b(?:guilty|convicted|conviction|verdict|acquitted)\b",
-        r"\b(?:guilty|convict\w*|verdict|acquit\w*|sentenc\w*|jury|jurors|plead\w*)\b",
+        r"\b(?:guilty|convict\w*|verdict|acquit\w*|sentenc\w*|jury|jurors)\b",
         "a verdict",
     ),
     (
@@ -80,8 +80,9 @@ _OUTCOMES = (
 _OUTCOME_PATTERNS = [(re.compile(q, re.I), re.compile(r, re.I), what) for q, r, what in _OUTCOMES]
 # an outcome the question takes as given ("who fired the shot that killed …") is not asked
 _RELATIVE = re.compile(r"\S\s+(?:that|which|who)\s+$", re.I)
-# ... nor one a story says has not come ("if no agreement is reached")
-_NEGATED = re.compile(r"\b(?:no|not|without|never)\s+(?:\w+\s+)?$", re.I)
+# ... nor one a story says has not come ("if no agreement is reached", "pleaded not guilty",
+# "if convicted, he could face")
+_NEGATED = re.compile(r"\b(?:no|not|without|never|if|unless|whether)\s+(?:\w+\s+)?$", re.I)
 # "can one fan win", "will the strike end": what may happen, which a story can only foresee
 _MAY_HAPPEN = re.compile(r"\b(?:can|could|will|would|might|may(?!\s+\d)|should|going to)\b", re.I)
 

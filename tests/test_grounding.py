@@ -128,6 +128,8 @@ def test_an_answer_about_something_else_lacks_a_word_and_is_far_in_meaning() -> 
         ("when did the strike end", "It will go on if no agreement is reached.", "an end to it"),
         ("was sam bankman-fried found guilty", "He was indicted on eight charges.", "a verdict"),
         ("was sam bankman-fried found guilty", "A jury convicted him on all counts.", None),
+        ("was trump found guilty", "Trump pleaded not guilty to 34 counts.", "a verdict"),
+        ("was george santos convicted", "If convicted, Santos could face 20 years.", "a verdict"),
         ("when did ron desantis drop out", "DeSantis filed to run.", "a departure"),
         ("when did the key bridge collapse", "Cranes passed under the bridge.", "a collapse"),
         # what may come is not an outcome to report; a given one ("that killed") is not asked
