@@ -103,7 +103,8 @@ def test_a_follow_up_does_not_repeat_what_was_quoted() -> None:
 
 def test_question_kinds() -> None:
     assert QuestionKind.of("How many troops?") == QuestionKind("number", True)
-    assert QuestionKind.of("When will it land?") == QuestionKind("date", False)
+    assert QuestionKind.of("When will it land?") == QuestionKind("date", False, to_the_day=True)
+    assert not QuestionKind.of("what year did it land").to_the_day
     assert QuestionKind.of("why are egg prices so high").wanted == "reason"
     assert QuestionKind.of("where did the plane go down").wanted == "place"
     assert QuestionKind.of("who's mexico's president").wanted == "name"

@@ -1,7 +1,8 @@
 """Validate the chat-style benchmark question sets in bench/questions/.
 
 Checks natural-dev.jsonl, natural-heldout.jsonl, natural-chains.jsonl and the fresh sets
-(natural-fresh.jsonl, natural-fresh2.jsonl, natural-fresh3.jsonl) against the RealTimeQA article corpus:
+(natural-fresh.jsonl, natural-fresh2.jsonl, natural-fresh3.jsonl) against the RealTimeQA
+article corpus:
 
 * every line is a well-formed JSON object with the required fields and a known kind;
 * ids are unique across all the files;
