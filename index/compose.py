@@ -52,11 +52,15 @@ from index.text import WORD, terms
 __all__ = ["Composition", "ExtractiveComposer", "QuestionKind"]
 
 RUNNER_UP = 0.65  # a second or third sentence scores at least this share of the best one
-OTHER_SOURCE = 0.85  # ... this share if it is from a passage not quoted yet
+OTHER_SOURCE = 0.85  # ... this share if it is from a passage not quoted yet, or further on
 TYPED_SHARE = 0.5  # a sentence that gives the number or date asked for leads from this share
 NAMING_SHARE = 0.4  # a sentence naming the headline's subject scores at least this share
 GATE_DEPTH = 10  # the relevance gate looks at this many of the best sentences
 SEMANTIC_DEPTH = 10  # the best sentences by wording that are also compared by meaning
+# one citation's quote, from the first sentence said to the last, runs at most this many
+# characters of its article: a few paragraphs, half of what a source's passage view shows
+# (`bot.render.QUOTE_CHARS`), which leaves room for the sentences around it
+QUOTE_SPAN = 1500
 NOTHING_MORE = "That is all I have on this."  # "tell me more" when everything has been said
 # the text of a stored article by id, to check the question's subject against all of it
 ArticleText = Callable[[str], str]
@@ -160,11 +164,12 @@ class ExtractiveComposer:
         about = terms(title) & set(asked) and not _names_headline_subject(title, set(asked))
         if kind.wants_name and about and len(chosen) < self.max_sentences:
             chosen = _naming(candidates, chosen, set(asked)) + chosen
+        chosen = self._more_of_quoted_articles(candidates, chosen)
         if unsaid_only:  # a neighbour added to complete or name the subject may be quoted
             chosen = [c for c in chosen if not already_quoted(c, seen or [])]
             if not chosen:
                 return Composition(text=NOTHING_MORE, declined=True)
-        composition = _render(chosen, kind, numbers)
+        composition = _render(chosen, kind, numbers, self.article_text)
         missing = unmentioned(question, chosen) if focus is None else []
         if missing:
             composition.note = unmentioned_note(question, missing)
@@ -296,6 +301,49 @@ class ExtractiveComposer:
             chosen.append(cand)
         return chosen
 
+    def _more_of_quoted_articles(
+        self, candidates: list[Candidate], chosen: list[Candidate]
+    ) -> list[Candidate]:
+        """Runners-up nearly as good as the best from an article already quoted, a few
+        sentences from its quote
+        ("Two goals from Ilkay Gundogan …" after the match report's lead): its one citation
+        then quotes the article from the first of them to the last, when that stays short.
+
+        After the answer passed the checks of `compose`: what more it says of a story it
+        quotes cannot make an answer about something else pass them."""
+        best, out = chosen[0], list(chosen)
+        for cand in candidates[1:]:
+            if len(out) >= self.max_sentences or cand.score < OTHER_SOURCE * best.score:
+                break
+            same = [c for c in out if c.passage.article_id == cand.passage.article_id]
+            if not same or any(_span(c) == _span(cand) for c in same):
+                continue
+            if any(redundant(cand, other) for other in out):
+                continue
+            lo, hi = _span_of(same + [cand])
+            if hi - lo > QUOTE_SPAN or not self._spans_one_text(same + [cand]):
+                continue
+            out.append(cand)
+        return out
+
+    def _spans_one_text(self, cands: list[Candidate]) -> bool:
+        """Can one quote hold them: one passage, or passages the article's text joins?"""
+        if len({c.passage.chunk_id for c in cands}) == 1:
+            return True
+        text = self.article_text(cands[0].passage.article_id) if self.article_text else ""
+        return all(text[c.passage.start : c.passage.end] == c.passage.text for c in cands)
+
+
+def _span(cand: Candidate) -> tuple[int, int]:
+    """The sentence's offsets in its article."""
+    return cand.passage.start + cand.start, cand.passage.start + cand.end
+
+
+def _span_of(cands: list[Candidate]) -> tuple[int, int]:
+    """The article's offsets from the first of `cands` to the last."""
+    spans = [_span(c) for c in cands]
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
 
 def _typed_first(candidates: list[Candidate], kind: QuestionKind) -> list[Candidate]:
     """For a number or date question, a sentence that gives what is asked for leads one that
@@ -422,25 +470,48 @@ def _mentions_any(cand: Candidate, needed: set[str]) -> bool:
     return not needed or bool(needed & (cand.terms | terms(cand.passage.title)))
 
 
-def _render(chosen: list[Candidate], kind: QuestionKind, numbers: CitationNumbers) -> Composition:
-    """Sentences in order of relevance, each with its marker; one citation per passage."""
-    spans: dict[str, tuple[int, int]] = {}
+def _render(
+    chosen: list[Candidate],
+    kind: QuestionKind,
+    numbers: CitationNumbers,
+    article_text: ArticleText | None = None,
+) -> Composition:
+    """Sentences in order of relevance, each with its marker; one citation per article,
+    quoting it from the first of its sentences said to the last."""
+    by_article: dict[str, list[Candidate]] = {}
     for cand in chosen:
-        lo, hi = spans.get(cand.passage.chunk_id, (cand.start, cand.end))
-        spans[cand.passage.chunk_id] = (min(lo, cand.start), max(hi, cand.end))
+        by_article.setdefault(cand.passage.article_id, []).append(cand)
     citations: dict[str, Citation] = {}
+    for article_id, cands in by_article.items():
+        passage = _quoted_passage(cands, article_text)
+        lo, hi = _span_of(cands)
+        citations[article_id] = make_citation(
+            numbers.number_for(cands[0].passage),
+            passage,
+            lo - passage.start,
+            hi - passage.start,
+            score=cands[0].score,
+        )
     sentences = []
     for i, cand in enumerate(chosen):
         passage = cand.passage
-        if passage.chunk_id not in citations:
-            lo, hi = spans[passage.chunk_id]
-            citations[passage.chunk_id] = make_citation(
-                numbers.number_for(passage), passage, lo, hi, score=cand.score
-            )
         sentence = " ".join(passage.text[cand.start : cand.end].split())
         sentence = _dated(sentence, passage, chosen[0].passage, first=i == 0, kind=kind)
-        sentences.append(add_marker(sentence, citations[passage.chunk_id].number))
+        sentences.append(add_marker(sentence, citations[passage.article_id].number))
     return Composition(text=" ".join(sentences), citations=list(citations.values()))
+
+
+def _quoted_passage(cands: list[Candidate], article_text: ArticleText | None) -> Passage:
+    """The passage the quote of `cands` comes from: theirs, or, when they come from two
+    passages of one article, the article's text across both."""
+    first = cands[0].passage
+    if len({c.passage.chunk_id for c in cands}) == 1 or article_text is None:
+        return first
+    lo = min(c.passage.start for c in cands)
+    hi = max(c.passage.end for c in cands)
+    return first.model_copy(
+        update={"start": lo, "end": hi, "text": article_text(first.article_id)[lo:hi]}
+    )
 
 
 def _dated(

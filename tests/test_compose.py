@@ -216,6 +216,47 @@ def test_an_extra_sentence_from_the_same_passage_is_adjacent_to_the_quote() -> N
     assert result.text.count("[1]") == 2
 
 
+MATCH = (
+    "Manchester City beat Everton 3-0 on Sunday to stay top of the league. The home side "
+    "had started brightly. Everton's keeper made two early saves. Two goals from Ilkay "
+    "Gundogan secured the points for City against Everton."
+)
+
+
+def test_a_close_runner_up_further_into_the_quoted_passage_is_quoted_with_it() -> None:
+    result = compose("who scored twice for city against everton", [passage(MATCH)])
+    assert result.text.count("[1]") == 2 and "Ilkay Gundogan" in result.text
+    assert "started brightly" not in result.text  # only the sentences said are in the answer
+    (citation,) = result.citations  # one article, one citation: its quote runs across both
+    assert citation.quote == MATCH and (citation.start, citation.end) == (40, 40 + len(MATCH))
+
+
+def test_a_runner_up_from_another_passage_of_the_article_joins_its_one_quote() -> None:
+    lead_in = "Prelude to the story.\n\n"
+    article = lead_in + MATCH
+    cut = article.index(" Two goals") + 1
+    first = passage(article[len(lead_in) : cut - 1], start=len(lead_in))
+    second = first.model_copy(
+        update={"chunk_id": "a1:v:1", "start": cut, "end": len(article), "text": article[cut:]}
+    )
+    composer = ExtractiveComposer(relevance_floor=0.2, article_text=lambda _id: article)
+    question = "who scored twice for city against everton"
+    result = composer.compose(question, [first, second], numbers=CitationNumbers())
+    assert "Ilkay Gundogan" in result.text and "Manchester City beat" in result.text
+    (citation,) = result.citations
+    assert citation.quote == article[citation.start : citation.end]
+    assert citation.quote.startswith("Manchester City") and citation.quote.endswith("Everton.")
+    # without the article's text the two passages cannot be joined into one quote
+    alone = compose(question, [first, second])
+    assert len(alone.citations) == 1 and alone.text.count("[1]") == 1
+
+
+def test_a_runner_up_too_far_from_the_quote_is_left_out() -> None:
+    far = MATCH.replace("The home side", "The home side " + "kept passing the ball around " * 60)
+    result = compose("who scored twice for city against everton", [passage(far)])
+    assert result.text.count("[1]") == 1
+
+
 def test_the_sentence_naming_the_headline_subject_is_quoted_before_one_referring_back() -> None:
     text = (
         "“Squid Game” is officially coming back. Netflix announced Sunday that the wildly "
