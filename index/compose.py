@@ -7,8 +7,10 @@ are scored by how much of the question they cover (the article's title counting 
 context), the passage's retrieval score, and whether they offer what the question asks for
 (`index.asks`: a name, a number, a date, a place, a cause). Captions, credits, headings and
 list items are never quoted. The best one to three become the answer, each cited `[n]` with
-its exact character span, one citation per article; a story's first sentence brings the one
-after it, which gives the particulars. An answer that leaves out part of what
+its exact character span, one citation per article (quoting it from the first sentence said
+to the last, when a runner-up nearly as good lies a few sentences further into the story); a
+story's first sentence brings the one after it, which gives the particulars. An answer that
+leaves out part of what
 a chat question names and is far from it in meaning is about something else: declined too,
 as is a question about what happened in a year after every article it would quote, or about
 an outcome (a death, a win, a verdict) that none of the quoted sentences reports.
@@ -305,12 +307,12 @@ class ExtractiveComposer:
         self, candidates: list[Candidate], chosen: list[Candidate]
     ) -> list[Candidate]:
         """Runners-up nearly as good as the best from an article already quoted, a few
-        sentences from its quote
-        ("Two goals from Ilkay Gundogan …" after the match report's lead): its one citation
-        then quotes the article from the first of them to the last, when that stays short.
+        sentences from its quote ("Two goals from Ilkay Gundogan …" after the match
+        report's lead): its one citation then quotes the article from the first of them to
+        the last, when that stays short.
 
-        After the answer passed the checks of `compose`: what more it says of a story it
-        quotes cannot make an answer about something else pass them."""
+        Added after the answer passed the checks of `compose`: what more it says of a story
+        it quotes cannot make an answer about something else pass them."""
         best, out = chosen[0], list(chosen)
         for cand in candidates[1:]:
             if len(out) >= self.max_sentences or cand.score < OTHER_SOURCE * best.score:
