@@ -349,6 +349,9 @@ def test_a_quiz_question_is_asked_by_its_last_sentence() -> None:
         "Jeff Dean/AP New York Jets QB Mike White celebrates after beating the Chicago Bears.",
         "Matthew Busch for CNN A prayer vigil is held in Uvalde on May 25.",
         "TOBY MELVILLE/REUTERS Princess Eugenie and Jack Brooksbank kiss on the steps.",
+        "From left are Hillary Clinton, Albright, Henry Kissinger and John Kerry.",
+        "Christine McVie (left) and Stevie Nicks perform together at Radio City Music Hall.",
+        "In the back row, from left, are his grandson Prince Louis and Prince William.",
     ],
 )
 def test_captions_credits_headings_and_list_items_are_never_quoted(sentence: str) -> None:
