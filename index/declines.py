@@ -42,28 +42,31 @@ _OUTCOMES = (
     ),
     (
         r"\b(?:win|wins|won(?!['’]t)|winners?|beat)\b",
-        r"\b(?:win|wins|won|winning|winners?|champions?|championship|title|beat|beats|beaten|"
-        r"defeat\w*|victor\w*|triumph\w*|clinch\w*|prevail\w*|gold)\b",
+        r"\b(?:win|wins|won(?!['’]t)|winning|winners?|champions?|championship|title|beat|"
+        r"beats|beaten|defeat\w*|victor\w*|triumph\w*|clinch\w*|prevail\w*|gold)\b",
         "who won",
     ),
     (
         # "when did the strike end", not "at the end of his speech" or "who ended up with"
         r"\b(?:when|did|does|has|have|had|is|was)\b[^?]*\bend(?:ed|s)?\b(?!\s+(?:of|up|to)\b)",
+        # (a contest ends in its result: "how did the cup final end" — "Riverton win …")
         r"\b(?:end|ended|ending|ends|(?:is|was|are|were) over|deal|agreement|settle\w*|"
-        r"ratif\w*|conclu\w*|resolv\w*|expir\w*|lift\w*|called off|back to work)\b",
+        r"ratif\w*|conclu\w*|resolv\w*|expir\w*|lift\w*|called off|back to work|"
+        r"win|won(?!['’]t)|wins|winning|beat|beating|beaten|defeat\w*|victor\w*|draw|drew|tie|"
+        r"tied)\b",
         "an end to it",
     ),
     (
         r"\b(?:guilty|convicted|conviction|verdict|acquitted)\b",
-        r"\b(?:guilty|convict\w*|verdict|acquit\w*|sentenc\w*|jury|jurors)\b",
+        r"\b(?:guilty|convict\w*|verdict|acquit\w*|sentenc\w*)\b",
         "a verdict",
     ),
     (
         r"\b(?:resign(?:ed|s)?|quit|step(?:ped|s)? down|drop(?:ped|s)? out|ousted|kicked out|"
         r"impeached|removed)\b",
         r"\b(?:resign\w*|quit\w*|step(?:ped|s|ping)? down|drop(?:ped|s|ping)? out|withdr[ae]w\w*|"
-        r"suspend\w*|oust\w*|remov\w*|fired|firing|vacat\w*|impeach\w*|replac\w*|succe\w*|"
-        r"motion)\b",
+        r"suspend\w*|oust\w*|remov\w*|fired|firing|vacat\w*|impeach\w*|replac\w*|"
+        r"succeed(?:ed|s|ing)?|successor|motion)\b",
         "a departure",
     ),
     (
@@ -82,7 +85,10 @@ _OUTCOME_PATTERNS = [(re.compile(q, re.I), re.compile(r, re.I), what) for q, r, 
 _RELATIVE = re.compile(r"\S\s+(?:that|which|who)\s+$", re.I)
 # ... nor one a story says has not come ("if no agreement is reached", "pleaded not guilty",
 # "if convicted, he could face")
-_NEGATED = re.compile(r"\b(?:no|not|without|never|if|unless|whether)\s+(?:\w+\s+)?$", re.I)
+_NEGATED = re.compile(
+    r"\b(?:no|not|without|never)\s+(?:\w+\s+)?$|\b(?:if|unless|whether)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.I,
+)
 # "can one fan win", "will the strike end": what may happen, which a story can only foresee
 _MAY_HAPPEN = re.compile(r"\b(?:can|could|will|would|might|may(?!\s+\d)|should|going to)\b", re.I)
 
@@ -154,16 +160,25 @@ def off_subject(question: str, chosen: list[Candidate]) -> bool:
 def unreported_outcome(question: str, chosen: list[Candidate]) -> str | None:
     """The outcome the question asks about ("a death" for "how did yevgeny prigozhin die")
     when none of the quoted sentences and their headlines reports one; None otherwise."""
-    if _MAY_HAPPEN.search(question):
-        return None
     said = " ".join([c.text for c in chosen] + sorted({c.passage.title for c in chosen}))
-    for asks, reports, what in _OUTCOME_PATTERNS:
-        asked = [m for m in asks.finditer(question) if not _RELATIVE.search(question[: m.start()])]
-        if asked and not any(
-            not _NEGATED.search(said[: m.start()]) for m in reports.finditer(said)
-        ):
+    for reports, what in _outcomes_asked(question):
+        if not _reports(reports, said):
             return what
     return None
+
+
+def _outcomes_asked(question: str) -> list[tuple[re.Pattern[str], str]]:
+    if _MAY_HAPPEN.search(question):
+        return []
+    return [
+        (reports, what)
+        for asks, reports, what in _OUTCOME_PATTERNS
+        if any(not _RELATIVE.search(question[: m.start()]) for m in asks.finditer(question))
+    ]
+
+
+def _reports(reports: re.Pattern[str], said: str) -> bool:
+    return any(not _NEGATED.search(said[: m.start()]) for m in reports.finditer(said))
 
 
 def unmentioned_note(question: str, words: list[str]) -> str:

@@ -158,6 +158,7 @@ def test_an_outcome_no_story_reports_is_declined(
         ("who beat ashford united in the final", "beating Ashford United"),
         ("did anyone die of measles in eastmoor", "one child died"),
         ("when will the rail strike end", "29 January"),  # what may come, a story can foresee
+        ("how did the cup final end", "beating Ashford United 3-1"),  # a contest's end: its result
     ],
 )
 def test_an_outcome_a_story_reports_is_answered(

@@ -130,6 +130,14 @@ def test_an_answer_about_something_else_lacks_a_word_and_is_far_in_meaning() -> 
         ("was sam bankman-fried found guilty", "A jury convicted him on all counts.", None),
         ("was trump found guilty", "Trump pleaded not guilty to 34 counts.", "a verdict"),
         ("was george santos convicted", "If convicted, Santos could face 20 years.", "a verdict"),
+        ("was trump found guilty", "He was indicted by a Manhattan grand jury.", "a verdict"),
+        (
+            "who won the stanley cup",
+            "If the Stars beat the Knights they make the playoffs.",
+            "who won",
+        ),
+        ("who won the sag awards", "Here's who won't be vying for the trophies.", "who won"),
+        ("when did desantis drop out", "DeSantis was a successful governor.", "a departure"),
         ("when did ron desantis drop out", "DeSantis filed to run.", "a departure"),
         ("when did the key bridge collapse", "Cranes passed under the bridge.", "a collapse"),
         # what may come is not an outcome to report; a given one ("that killed") is not asked
