@@ -92,6 +92,12 @@ def test_the_one_article_store_declines_what_it_does_not_cover(
         ("how many trains got cancelled in the rail strike", "coastal-rail-strike", "800"),
         ("who leads the drivers union", "coastal-rail-strike", "Grace Mbeki"),
         ("did anyone die of measles in eastmoor", "eastmoor-measles", "one child died"),
+        # outcomes a story reports are answered (`declines.unreported_outcome`)
+        ("who won the national cup", "riverton-rovers-cup-final", "Riverton Rovers won"),
+        ("who beat ashford united in the final", "riverton-rovers-cup-final", "beating Ashford"),
+        ("how did the cup final end", "riverton-rovers-cup-final", "beating Ashford United 3-1"),
+        # what may come, a story can foresee
+        ("when will the rail strike end", "coastal-rail-strike", "29 January"),
     ],
 )
 def test_sample_questions_in_chat_style_lead_with_the_answer(
@@ -149,23 +155,6 @@ def test_an_outcome_no_story_reports_is_declined(
     assert answer.declined and not answer.citations, answer.text
     assert answer.text.startswith(f"My articles on this don't report {missing}, so I won't")
     assert f"The closest I have: “{story}" in answer.text
-
-
-@pytest.mark.parametrize(
-    ("question", "fact"),
-    [
-        ("who won the national cup", "Riverton Rovers won"),
-        ("who beat ashford united in the final", "beating Ashford United"),
-        ("did anyone die of measles in eastmoor", "one child died"),
-        ("when will the rail strike end", "29 January"),  # what may come, a story can foresee
-        ("how did the cup final end", "beating Ashford United 3-1"),  # a contest's end: its result
-    ],
-)
-def test_an_outcome_a_story_reports_is_answered(
-    sample_desk: Newsdesk, question: str, fact: str
-) -> None:
-    answer = sample_desk.answer(question, as_of=AS_OF)
-    assert not answer.declined and fact in lead(answer), answer.text
 
 
 @pytest.mark.parametrize(
