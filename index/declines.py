@@ -160,11 +160,11 @@ def off_subject(question: str, chosen: list[Candidate]) -> bool:
 def unreported_outcome(question: str, chosen: list[Candidate]) -> str | None:
     """The outcome the question asks about ("a death" for "how did yevgeny prigozhin die")
     when none of the quoted sentences and their headlines reports one; None otherwise."""
+    asked = _outcomes_asked(question)
+    if not asked:
+        return None
     said = " ".join([c.text for c in chosen] + sorted({c.passage.title for c in chosen}))
-    for reports, what in _outcomes_asked(question):
-        if not _reports(reports, said):
-            return what
-    return None
+    return next((what for reports, what in asked if not _reports(reports, said)), None)
 
 
 def _outcomes_asked(question: str) -> list[tuple[re.Pattern[str], str]]:

@@ -54,24 +54,26 @@ class Speller:
     def corrections(self, question: str) -> dict[str, str]:
         """{word as written: its reading} for each word of `question` taken for a typo."""
         out: dict[str, str] = {}
-        tokens = [m.group() for m in WORD.finditer(question)]
-        unusual = [t for t in tokens if any(_could_be_typo(part) for part in t.split("-"))]
-        if not unusual:
+        # each part of a hyphenated word on its own ("fiisher-price"): the ones that may be typos
+        suspects = {
+            token: [part if _could_be_typo(part) else None for part in token.split("-")]
+            for token in dict.fromkeys(m.group() for m in WORD.finditer(question))
+        }
+        suspects = {t: parts for t, parts in suspects.items() if any(parts)}
+        if not suspects:
             return out
         vocabulary, by_letter = self._vocab()
-        for token in dict.fromkeys(unusual):
-            parts = token.split("-")
-            read = [self._reading(part, vocabulary, by_letter) for part in parts]
-            if any(r is not None for r in read):
-                out[token] = "-".join(r or p for p, r in zip(parts, read))
+        for token, parts in suspects.items():
+            read = [p and self._reading(p, vocabulary, by_letter) for p in parts]
+            if any(read):
+                out[token] = "-".join(r or p for p, r in zip(token.split("-"), read))
         return out
 
     def _reading(
         self, token: str, vocabulary: Mapping[str, int], by_letter: dict[str, list[str]]
     ) -> str | None:
-        """How one word (no hyphen) is read, or None when it is no typo worth reading."""
-        if not _could_be_typo(token):
-            return None
+        """How one word (no hyphen) that may be a typo is read, or None when it is none
+        worth reading."""
         word = normalise(token)
         if _possessive(word, vocabulary):
             return None
