@@ -251,6 +251,24 @@ def test_a_runner_up_from_another_passage_of_the_article_joins_its_one_quote() -
     assert len(alone.citations) == 1 and alone.text.count("[1]") == 1
 
 
+def test_the_first_retrieved_story_is_said_when_another_edges_it_out_on_wording() -> None:
+    decided = passage(
+        "Repairs will start in May. The council voted to rebuild it with stone from the old "
+        "quarry.",
+        score=0.6,
+    ).model_copy(update={"title": "Marlow's harbour wall"})
+    met = passage("Marlow council met on Tuesday to discuss the harbour wall and the town's "
+                  "budget.", n=2, score=0.5)  # fmt: skip
+    result = compose("what did the marlow council decide about the harbour wall", [decided, met])
+    assert result.text.startswith("Marlow council met on Tuesday")  # the most words in common
+    assert "The council voted to rebuild it" in result.text  # what the first story says
+    assert [c.article_id for c in result.citations] == ["a2", "a1"]
+    # a story retrieved later needs nearly the best one's score to be cited too
+    result = compose("what did the marlow council decide about the harbour wall",
+                     [met, decided.model_copy(update={"score": 0.4})])  # fmt: skip
+    assert [c.article_id for c in result.citations] == ["a2"]
+
+
 def test_a_runner_up_too_far_from_the_quote_is_left_out() -> None:
     far = MATCH.replace("The home side", "The home side " + "kept passing the ball around " * 60)
     result = compose("who scored twice for city against everton", [passage(far)])
