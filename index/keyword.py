@@ -252,6 +252,12 @@ class KeywordIndex:
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(str(loaded.chunk_ids[i]), float(scores[i])) for i in best if scores[i] > 0]
 
+    def best_score(self, text: str) -> float:
+        """The BM25 score of the chunk that matches `text` best, 0 when none does: how well
+        the store's writing fits one reading of a mistyped question (`index.spelling`)."""
+        found = self.search(text, top_k=1)
+        return found[0][1] if found else 0.0
+
 
 def _chunk_words(rows: list[Any]) -> dict[str, int]:
     return word_counts([_scored_text(row["title"], row["text"]) for row in rows])

@@ -8,9 +8,11 @@ same first letter (people rarely mistype that one), and among equals the word mo
 use. A word of four or five letters is read only as the one stored word one edit away
 ("brwon" as "brown"), or as the one the articles use ten times as often as any other
 ("musem" as "museum", not "mused"): the likelier word, by as much as a reading should be
-sure of. "milei" (beside "miles" and "mile") and "flods" (beside "floods" and "foods") are
-left as they are, since their nearest stored word is a guess. The parts of a hyphenated word
-are read one by one ("fiisher-price").
+sure of, or as the one under which the question matches a stored passage best, when the store
+can tell (`best_match`): "email got haked" is read as "hacked", not "hated" or "hiked", since
+a passage holds "email" and "hacked" together. "milei" (beside "miles" and "mile") is left
+as it is: no passage holds either with "javier", and the nearest stored word is a guess.
+The parts of a hyphenated word are read one by one ("fiisher-price").
 A word the articles use only once or twice, when a word one edit away is used twenty times
 as often, is taken for the articles' own typo ("westminister"). The store's words come with
 its keyword index (`KeywordIndex.words`), so "sheinbuam" is read as the "Sheinbaum" the
@@ -36,17 +38,20 @@ LONG_WORD = 9  # ... and from this length two edits still point at one word
 # an English word rarer than this (Zipf; about 1 per million words) may still be a typo
 RARE_ENGLISH = 3.0
 DOMINANT = 10  # a short word is read as a neighbour used this many times as often as the next
+CONTEXT_READINGS = 5  # the readings, most used first, a question's matches are compared for
 STORE_TYPO = (3, 20)  # a stored word used at most 3 times, beside one used 20 times as often
 # rapidfuzz: edit distances in C++ over the store's vocabulary (~140,000 words for 8,000
 # articles) in a few milliseconds; the standard library's difflib takes seconds for that
 Vocabulary = Callable[[], Mapping[str, int]]  # word -> number of chunks using it
+BestMatch = Callable[[str], float]  # a text -> how well the best stored passage matches it
 
 
 class Speller:
     """Corrections for the mistyped words of a question, from the store's vocabulary."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, best_match: BestMatch | None = None) -> None:
         self._vocabulary = vocabulary
+        self._best_match = best_match
         self._by_letter: dict[str, list[str]] = {}
         self._of: Mapping[str, int] | None = None
         self._lock = threading.Lock()
@@ -64,13 +69,17 @@ class Speller:
             return out
         vocabulary, by_letter = self._vocab()
         for token, parts in suspects.items():
-            read = [p and self._reading(p, vocabulary, by_letter) for p in parts]
+            read = [p and self._reading(p, vocabulary, by_letter, question) for p in parts]
             if any(read):
                 out[token] = "-".join(r or p for p, r in zip(token.split("-"), read))
         return out
 
     def _reading(
-        self, token: str, vocabulary: Mapping[str, int], by_letter: dict[str, list[str]]
+        self,
+        token: str,
+        vocabulary: Mapping[str, int],
+        by_letter: dict[str, list[str]],
+        question: str,
     ) -> str | None:
         """How one word (no hyphen) that may be a typo is read, or None when it is none
         worth reading."""
@@ -80,7 +89,7 @@ class Speller:
         uses = vocabulary.get(word, 0)
         if uses > STORE_TYPO[0]:
             return None
-        fix = self._closest(word, vocabulary, by_letter.get(word[0], []))
+        fix = self._closest(word, vocabulary, by_letter.get(word[0], []), question)
         if fix is None or (uses and vocabulary[fix] < STORE_TYPO[1] * uses):
             return None
         written = token.lower().replace(word, fix, 1)
@@ -99,7 +108,9 @@ class Speller:
                 self._of, self._by_letter = current, by_letter
             return current, self._by_letter
 
-    def _closest(self, word: str, vocabulary: Mapping[str, int], words: list[str]) -> str | None:
+    def _closest(
+        self, word: str, vocabulary: Mapping[str, int], words: list[str], question: str
+    ) -> str | None:
         """The stored word `word` most likely mistypes, among `words` (its first letter's)."""
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
@@ -110,8 +121,30 @@ class Speller:
         if len(word) < SHORT_WORD and len(near) > 1:
             (edits, minus_uses, _), (next_edits, minus_next_uses, _) = near[0], near[1]
             if edits == next_edits and -minus_uses < DOMINANT * -minus_next_uses:
-                return None  # no stored word is clearly the one meant
+                # no stored word is clearly the one meant by itself: perhaps in the question
+                return self._in_context(word, [w for e, _, w in near if e == edits], question)
         return near[0][2] if near else None
+
+    def _in_context(self, word: str, readings: list[str], question: str) -> str | None:
+        """The one reading under which the question matches a stored passage better than
+        under any other, and better than the reading alone or the question without it: a
+        passage holds the reading and the question's other words together. None when no
+        reading does."""
+        best_match = self._best_match
+        if best_match is None:
+            return None
+        scores = sorted(
+            ((best_match(_replaced(question, word, r)), r) for r in readings[:CONTEXT_READINGS]),
+            reverse=True,
+        )
+        (best, reading), runner_up = scores[0], scores[1][0]
+        apart = max(best_match(_replaced(question, word, "")), best_match(reading))
+        return reading if best > max(runner_up, apart) else None
+
+
+def _replaced(question: str, word: str, reading: str) -> str:
+    """`question` with `word` (as `normalise` gives it) read as `reading`."""
+    return WORD.sub(lambda m: reading if normalise(m.group()) == word else m.group(), question)
 
 
 def _could_be_typo(token: str) -> bool:

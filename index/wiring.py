@@ -126,7 +126,7 @@ class Wiring:
                 similarity=sentence_similarity(retriever.embed_model, cache=SUPPORT_CACHE),
             ),
             settings=self.settings,
-            speller=Speller(self.keyword.words),
+            speller=Speller(self.keyword.words, self.keyword.best_score),
         )
 
     def delete_articles(self, article_ids: list[str]) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from index.keyword import KeywordIndex
+from index.models import Article
+from index.settings import Settings
 from index.spelling import Speller, read_as, reading_note
+from ingest.pipeline import open_ingestor
 
 VOCABULARY = {
     "president": 40, "mexico": 30, "sheinbaum": 5, "floods": 10, "foods": 20, "brown": 3,
@@ -39,7 +45,7 @@ def test_a_mistyped_word_is_read_as_the_stored_word(question: str, read: dict[st
     "question",
     [
         "what did the mayor promise",  # English words the store lacks are just lacking
-        "how many people died in the kentucky flods",  # "floods" or "foods": a guess
+        "how many people died in the kentucky flods",  # "floods" or "foods": alone, a guess
         "who is javier milei",  # "miles", "mile": a subject the store lacks, not a typo
         "who is zresident",  # the first letter is rarely the mistyped one
         "how strong was the quake in morroco",  # two edits from anything, in a short word
@@ -62,3 +68,31 @@ def test_the_vocabulary_is_read_again_when_the_index_changes() -> None:
     assert speller.corrections("who is sheinbuam") == {}
     current = {"president": 1, "sheinbaum": 2}  # a rebuilt index: a new mapping
     assert speller.corrections("who is sheinbuam") == {"sheinbuam": "sheinbaum"}
+
+
+def story(slug: str, title: str, text: str) -> Article:
+    return Article(
+        id=slug, title=title, published=date(2024, 7, 30), source="herald.example",
+        url=f"https://herald.example/{slug}", text=text,
+    )  # fmt: skip
+
+
+def test_a_word_no_store_word_is_clearly_meant_by_is_read_in_the_question(
+    settings: Settings,
+) -> None:
+    open_ingestor(settings).ingest(
+        [
+            story("floods", "Kentucky floods", "Floods in eastern Kentucky killed 37 people, "
+                  "and the floods washed away homes. Rescuers searched the floods for days."),
+            story("foods", "Grocery bills", "Foods cost more this summer. Prices of foods "
+                  "such as eggs and bread rose again, and shoppers bought fewer foods."),
+        ]
+    )  # fmt: skip
+    index = KeywordIndex(path=settings.keyword_dir)
+    speller = Speller(index.words, index.best_score)
+    # "floods" and "foods" are each one edit from "flods", and the store uses them alike:
+    # a passage holding "died", "kentucky" and "floods" together tells which is meant
+    assert speller.corrections("how many people died in the kentucky flods") == {"flods": "floods"}
+    assert speller.corrections("which flods cost more this summer") == {"flods": "foods"}
+    # no reading makes the question match better than leaving the word out: left alone
+    assert speller.corrections("did the flods reach ohio") == {}
