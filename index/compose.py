@@ -279,11 +279,13 @@ class ExtractiveComposer:
         A runner-up from a passage already quoted must be the sentence right before or after
         the quote, so that the citation's one quote is exactly the sentences said. The story
         retrieval ranked first counts as quoted: when another story's sentence edges its
-        best one out on wording, its best is still said (the share of the same passage's).
+        best one out on wording, its best is still said (the share of the same passage's),
+        unless it repeats what is said (then the story has nothing to add).
         """
         best = candidates[0]
         chosen = [best]
         first_story = min(candidates, key=lambda c: c.rank).passage.article_id
+        first_best = next(c for c in candidates if c.passage.article_id == first_story)
         # a short lead-in ("Mexico has moved troops of its own.") or a story's first sentence,
         # which sets the story up ("The actress who played Miss Cleo has died"): the sentence
         # after it gives the particulars ("Youree Dell Harris, 53, died in Palm Beach")
@@ -297,8 +299,7 @@ class ExtractiveComposer:
             quoted = [c for c in chosen if c.passage.chunk_id == cand.passage.chunk_id]
             if quoted and not _adjacent(cand, quoted):
                 continue
-            first = cand.passage.article_id == first_story
-            if not quoted and not first and cand.score < OTHER_SOURCE * best.score:
+            if not quoted and cand is not first_best and cand.score < OTHER_SOURCE * best.score:
                 continue  # another source must be nearly as good to be cited too
             if any(redundant(cand, other) for other in chosen):
                 continue
