@@ -7,7 +7,7 @@ far from it in meaning ("Hurricane Michael has left a trail of disaster" for "ho
 hurricane milton hit florida"); the question asks what happened in a year after every
 article it would quote was written ("who won the 2024 presidential election" against 2022
 stories that mention 2024 as the future); or the question asks about an outcome (a death, a
-win, a verdict, a strike's end, a resignation) that nothing quoted reports ("how did
+win, a verdict, a sentencing, a strike's end, a resignation) that nothing quoted reports ("how did
 yevgeny prigozhin die" against a story of his that tells of something else): the store
 knows the subject but not the outcome, which came later or never.
 """
@@ -68,6 +68,17 @@ _OUTCOMES = (
         r"suspend\w*|oust\w*|remov\w*|fired|firing|vacat\w*|impeach\w*|replac\w*|"
         r"succeed(?:ed|s|ing)?|successor|motion)\b",
         "a departure",
+    ),
+    (
+        # "how long did santos get in prison", "how many years in prison did he get"
+        r"\b(?:sentenced?|sentencing)\b|\b(?:prison|jail) (?:time|term|sentence)\b|"
+        r"\b(?:years|months) (?:in|behind) (?:prison|jail|bars)\b|"
+        r"\b(?:get|got|gets|getting|spend|spent|serve|served|serving)\b[^?]*\b(?:prison|jail)\b",
+        # "could face up to 20 years in prison" is what may come, not a sentence
+        r"\bsentenc(?:ed|es|ing)\b|\bsentence (?:of|to)\b|\bprison term\b|\bjailed\b|"
+        r"\bimprison\w*|\b(?:serv(?:e|es|ed|ing)|spen[dt]|spending)\b[^.]{0,40}"
+        r"\b(?:in prison|in jail|behind bars)\b",
+        "a sentencing",
     ),
     (
         r"\bcollaps(?:e|ed|es)\b",
