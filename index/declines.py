@@ -7,9 +7,9 @@ far from it in meaning ("Hurricane Michael has left a trail of disaster" for "ho
 hurricane milton hit florida"); the question asks what happened in a year after every
 article it would quote was written ("who won the 2024 presidential election" against 2022
 stories that mention 2024 as the future); or the question asks about an outcome (a death, a
-win, a verdict, a sentencing, a strike's end, a resignation) that nothing quoted reports ("how did
-yevgeny prigozhin die" against a story of his that tells of something else): the store
-knows the subject but not the outcome, which came later or never.
+win, a verdict, a sentencing, a court's ruling, a strike's end, a resignation) that nothing
+quoted reports ("how did yevgeny prigozhin die" against a story of his that tells of
+something else): the store knows the subject but not the outcome, which came later or never.
 """
 
 from __future__ import annotations
@@ -81,6 +81,16 @@ _OUTCOMES = (
         "a sentencing",
     ),
     (
+        # "how did the supreme court rule on …", "what did the judge decide"
+        r"\b(?:court|judge|justices|jury|panel)\b[^?]*\b(?:rule[ds]?|ruling|decide[ds]?|decision)\b|"
+        r"\b(?:rule[ds]?|ruling|decide[ds]?|decision)\b[^?]*\b(?:court|judge|justices)\b",
+        r"\b(?:rul(?:ed|es|ing)|decided|decision|upheld|uphold\w*|"
+        r"(?:struck|strikes?|threw|throws) (?:[\w'’-]+ ){0,3}(?:down|out)|"
+        r"overturn\w*|sided|sides|block(?:ed|s)|reject\w*|dismiss\w*|"
+        r"granted|denied|in favou?r of|verdict)\b",
+        "a ruling",
+    ),
+    (
         r"\bcollaps(?:e|ed|es)\b",
         r"\b(?:collaps\w*|fell|fall(?:en|s)?|crumbl\w*|destroy\w*|breach\w*|gave way|toppl\w*)\b",
         "a collapse",
@@ -101,7 +111,10 @@ _NEGATED = re.compile(
     re.I,
 )
 # "can one fan win", "will the strike end": what may happen, which a story can only foresee
-_MAY_HAPPEN = re.compile(r"\b(?:can|could|will|would|might|may(?!\s+\d)|should|going to)\b", re.I)
+_MAY_HAPPEN = re.compile(
+    r"\b(?:can|could|will|would|might|may(?!\s+\d)|should|going to|(?:expected|scheduled) to)\b",
+    re.I,
+)
 
 
 def long_date(day: date) -> str:
