@@ -8,10 +8,11 @@ same first letter (people rarely mistype that one), and among equals the word mo
 use. A word of four or five letters is read only as the one stored word one edit away
 ("brwon" as "brown"), or as the one the articles use ten times as often as any other
 ("musem" as "museum", not "mused"): the likelier word, by as much as a reading should be
-sure of, or as the one under which the question matches a stored passage best, when the store
-can tell (`best_match`): "email got haked" is read as "hacked", not "hated" or "hiked", since
-a passage holds "email" and "hacked" together. "milei" (beside "miles" and "mile") is left
-as it is: no passage holds either with "javier", and the nearest stored word is a guess.
+sure of, or as the only one a stored passage holds together with the question's other words,
+when the store can tell (`best_match`): "email got haked" is read as "hacked", not "hated" or
+"hiked", since a passage holds "email" and "hacked" together and none "hated" or "hiked".
+"milei" (beside "miles" and "mile") is left as it is: no passage holds either with "javier",
+and the nearest stored word is a guess.
 The parts of a hyphenated word are read one by one ("fiisher-price").
 A word the articles use only once or twice, when a word one edit away is used twenty times
 as often, is taken for the articles' own typo ("westminister"). The store's words come with
@@ -126,20 +127,20 @@ class Speller:
         return near[0][2] if near else None
 
     def _in_context(self, word: str, readings: list[str], question: str) -> str | None:
-        """The one reading under which the question matches a stored passage better than
-        under any other, and better than the reading alone or the question without it: a
-        passage holds the reading and the question's other words together. None when no
-        reading does."""
+        """The one reading a stored passage holds together with the question's other words:
+        under it the question matches a passage better than the reading alone does, or the
+        question without it. None when no reading does, or more than one ("who scored tice
+        in the final", where "scored twice" and "extra time" are both in the match report)."""
         best_match = self._best_match
         if best_match is None:
             return None
-        scores = sorted(
-            ((best_match(_replaced(question, word, r)), r) for r in readings[:CONTEXT_READINGS]),
-            reverse=True,
-        )
-        (best, reading), runner_up = scores[0], scores[1][0]
-        apart = max(best_match(_replaced(question, word, "")), best_match(reading))
-        return reading if best > max(runner_up, apart) else None
+        apart = best_match(_replaced(question, word, ""))
+        together = [
+            reading
+            for reading in readings[:CONTEXT_READINGS]
+            if best_match(_replaced(question, word, reading)) > max(apart, best_match(reading))
+        ]
+        return together[0] if len(together) == 1 else None
 
 
 def _replaced(question: str, word: str, reading: str) -> str:

@@ -83,9 +83,9 @@ def test_a_word_no_store_word_is_clearly_meant_by_is_read_in_the_question(
     open_ingestor(settings).ingest(
         [
             story("floods", "Kentucky floods", "Floods in eastern Kentucky killed 37 people, "
-                  "and the floods washed away homes. Rescuers searched the floods for days."),
+                  "and the floods washed away homes. Rescuers searched the floods all week."),
             story("foods", "Grocery bills", "Foods cost more this summer. Prices of foods "
-                  "such as eggs and bread rose again, and shoppers bought fewer foods."),
+                  "such as eggs and bread rose again this week, and shoppers bought fewer foods."),
         ]
     )  # fmt: skip
     index = KeywordIndex(path=settings.keyword_dir)
@@ -94,5 +94,6 @@ def test_a_word_no_store_word_is_clearly_meant_by_is_read_in_the_question(
     # a passage holding "died", "kentucky" and "floods" together tells which is meant
     assert speller.corrections("how many people died in the kentucky flods") == {"flods": "floods"}
     assert speller.corrections("which flods cost more this summer") == {"flods": "foods"}
-    # no reading makes the question match better than leaving the word out: left alone
+    # no passage holds a reading with the question's other words, or both readings do
     assert speller.corrections("did the flods reach ohio") == {}
+    assert speller.corrections("what happened to the flods this week") == {}
