@@ -70,7 +70,10 @@ class Speller:
             return out
         vocabulary, by_letter = self._vocab()
         for token, parts in suspects.items():
-            read = [p and self._reading(p, vocabulary, by_letter, question) for p in parts]
+            read = [
+                p and self._reading(p, vocabulary, by_letter, _rereading(question, p))
+                for p in parts
+            ]
             if any(read):
                 out[token] = "-".join(r or p for p, r in zip(token.split("-"), read))
         return out
@@ -80,7 +83,7 @@ class Speller:
         token: str,
         vocabulary: Mapping[str, int],
         by_letter: dict[str, list[str]],
-        question: str,
+        reread: Callable[[str], str],
     ) -> str | None:
         """How one word (no hyphen) that may be a typo is read, or None when it is none
         worth reading."""
@@ -90,7 +93,7 @@ class Speller:
         uses = vocabulary.get(word, 0)
         if uses > STORE_TYPO[0]:
             return None
-        fix = self._closest(word, vocabulary, by_letter.get(word[0], []), question)
+        fix = self._closest(word, vocabulary, by_letter.get(word[0], []), reread)
         if fix is None or (uses and vocabulary[fix] < STORE_TYPO[1] * uses):
             return None
         written = token.lower().replace(word, fix, 1)
@@ -110,9 +113,14 @@ class Speller:
             return current, self._by_letter
 
     def _closest(
-        self, word: str, vocabulary: Mapping[str, int], words: list[str], question: str
+        self,
+        word: str,
+        vocabulary: Mapping[str, int],
+        words: list[str],
+        reread: Callable[[str], str],
     ) -> str | None:
-        """The stored word `word` most likely mistypes, among `words` (its first letter's)."""
+        """The stored word `word` most likely mistypes, among `words` (its first letter's);
+        `reread` gives the question with the word read as another."""
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
@@ -123,10 +131,10 @@ class Speller:
             (edits, minus_uses, _), (next_edits, minus_next_uses, _) = near[0], near[1]
             if edits == next_edits and -minus_uses < DOMINANT * -minus_next_uses:
                 # no stored word is clearly the one meant by itself: perhaps in the question
-                return self._in_context(word, [w for e, _, w in near if e == edits], question)
+                return self._in_context([w for e, _, w in near if e == edits], reread)
         return near[0][2] if near else None
 
-    def _in_context(self, word: str, readings: list[str], question: str) -> str | None:
+    def _in_context(self, readings: list[str], reread: Callable[[str], str]) -> str | None:
         """The one reading a stored passage holds together with the question's other words:
         under it the question matches a passage better than the reading alone does, or the
         question without it. None when no reading does, or more than one ("who scored tice
@@ -134,18 +142,18 @@ class Speller:
         best_match = self._best_match
         if best_match is None:
             return None
-        apart = best_match(_replaced(question, word, ""))
+        apart = best_match(reread(""))
         together = [
             reading
             for reading in readings[:CONTEXT_READINGS]
-            if best_match(_replaced(question, word, reading)) > max(apart, best_match(reading))
+            if best_match(reread(reading)) > max(apart, best_match(reading))
         ]
         return together[0] if len(together) == 1 else None
 
 
-def _replaced(question: str, word: str, reading: str) -> str:
-    """`question` with `word` (as `normalise` gives it) read as `reading`."""
-    return WORD.sub(lambda m: reading if normalise(m.group()) == word else m.group(), question)
+def _rereading(question: str, written: str) -> Callable[[str], str]:
+    """`question` with the word `written` read as another."""
+    return lambda reading: read_as(question, {written: reading})
 
 
 def _could_be_typo(token: str) -> bool:
