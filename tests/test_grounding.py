@@ -140,19 +140,11 @@ def test_an_answer_about_something_else_lacks_a_word_and_is_far_in_meaning() -> 
         ("when did desantis drop out", "DeSantis was a successful governor.", "a departure"),
         ("when did ron desantis drop out", "DeSantis filed to run.", "a departure"),
         ("when did the key bridge collapse", "Cranes passed under the bridge.", "a collapse"),
-        (
-            "how long did george santos get in prison",
-            "If convicted, Santos could face 20 years in prison.",
-            "a sentencing",
-        ),  # fmt: skip
+        ("how long did santos get in prison", "He could face 20 years in prison.", "a sentencing"),
         ("how many years in prison did he get", "He was sentenced to 25 years.", None),
         ("what sentence did the shooter get", "He will spend life behind bars.", None),
-        (
-            "how did the supreme court rule on the case",
-            "It will consider the challenge.",
-            "a ruling",
-        ),  # fmt: skip
-        ("how did the supreme court rule on the case", "The court struck the plan down.", None),
+        ("how did the court rule on the case", "It will consider the challenge.", "a ruling"),
+        ("how did the court rule on the case", "The court struck the plan down.", None),
         ("when is the court expected to rule", "Arguments were heard in March.", None),
         # what may come is not an outcome to report; a given one ("that killed") is not asked
         ("will the actors strike end soon", "The strike went on for a third week.", None),
