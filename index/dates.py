@@ -44,6 +44,11 @@ class DateWindow:
     strict: bool
     phrase: str
 
+    @property
+    def names_year(self) -> bool:
+        """Does the phrase name a year ("in 2022", "in October 2021")?"""
+        return bool(re.search(r"\d{4}", self.phrase))
+
 
 def parse_day(value: str, *, today: date) -> date:
     """An ISO date, `today`/`yesterday`, or a span back from today: `7d`, `2 weeks`, `3m`."""

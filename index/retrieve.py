@@ -130,10 +130,35 @@ class Retriever:
         top_k: int | None = None,
         mode: Mode = "hybrid",
     ) -> Retrieval:
-        """Everything `retrieve` knows: all top passages, timings, the floor verdict."""
+        """Everything `retrieve` knows: all top passages, timings, the floor verdict.
+
+        A year or month the question names ("in 2022", "in October") narrows the search to
+        stories published then. When it names a year and nothing relevant was published
+        that year, the question is read without the window: the year may be the event's,
+        not the story's ("the record rate set back in 1981"), and an undated store has no
+        publication days to narrow by at all. A later story is then used only if it names
+        the year itself (the composer's subject check holds numbers to that), where a
+        month alone ("in October") is not checked, so its window stays.
+        """
         started = time.perf_counter()
         as_of = as_of or date.today()
         window = question_window(question, as_of=as_of)
+        found = self._search(question, filters, as_of, top_k, mode, window)
+        if window is not None and window.strict and window.names_year and found.below_floor:
+            found = self._search(question, filters, as_of, top_k, mode, None)
+        found.timings.total_ms = _ms(started)
+        return found
+
+    def _search(
+        self,
+        question: str,
+        filters: Filters | None,
+        as_of: date,
+        top_k: int | None,
+        mode: Mode,
+        window: DateWindow | None,
+    ) -> Retrieval:
+        started = time.perf_counter()
         scoped = _scope(filters, as_of, window)
         timings = RetrievalTimings()
         candidates: dict[str, _Candidate] = {}

@@ -136,6 +136,20 @@ def test_an_article_cannot_tell_what_happened_after_it_was_written(sample_desk: 
     assert not plan.declined and "18 months mapping it" in lead(plan)
 
 
+def test_a_year_the_stories_were_not_published_in_is_read_as_the_events(
+    sample_desk: Newsdesk,
+) -> None:
+    # nothing was published in 2003; the 2024 heat story names the record set that year
+    answer = sample_desk.answer("how hot did it get in port aurelia in 2003", as_of=AS_OF)
+    assert lead(answer) == "The previous record, 42.7 °C, was set in August 2003", answer.text
+    assert "port-aurelia-heat-record" in answer.citations[0].url
+    # a story that does not name the year does not answer for it
+    cup = sample_desk.answer("who won the national cup in 2019", as_of=AS_OF)
+    assert cup.declined and not cup.citations, cup.text
+    assert cup.text.startswith("I have nothing on “2019”")
+    assert "The closest I have: “Riverton Rovers win the cup final 3-1" in cup.text
+
+
 @pytest.mark.parametrize(
     ("question", "missing", "story"),
     [

@@ -87,6 +87,17 @@ def test_calendar_phrase_in_the_question_filters(retriever: Retriever) -> None:
     assert articles(found.passages) == ["rates-october"]
 
 
+def test_a_year_nothing_was_published_in_is_not_a_filter(retriever: Retriever) -> None:
+    # "in 2019" may be the event's year: with no relevant story from 2019, all are searched
+    found = retriever.search("What interest rate did the central bank set in 2019?", as_of=AS_OF)
+    assert found.window is None and not found.below_floor
+    assert articles(found.passages)[0] in {"rates-march", "rates-october"}
+    # a month alone stays a filter (no story of December 2023 here)
+    december = retriever.search("What did the central bank decide in December?", as_of=AS_OF)
+    assert december.window is not None and december.window.strict
+    assert december.below_floor
+
+
 def test_near_duplicate_story_counts_once(retriever: Retriever) -> None:
     found = retriever.search("Why must Valencia farmers cut irrigation?", as_of=AS_OF, top_k=8)
     top = found.passages[0]
