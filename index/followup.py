@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from index.errors import LLMError
-from index.grounding import mentions_all, specific_words
+from index.grounding import mentions_all, named_words, specific_words
 from index.models import Turn
 from index.text import STOPWORDS, WORD, normalise, stem
 
@@ -32,6 +32,8 @@ _ANAPHORA = re.compile(
     r"the same|the other|there)\b",
     re.I,
 )
+# a person or group the question does not name: "did he end up getting convicted"
+_PERSON_REFERENCE = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their)\b", re.I)
 _LEADING_FILLER = re.compile(r"^\s*(?:and|but|so|also|then)\b[\s,]*", re.I)
 # question words and time words that are not the topic
 _NOT_TOPIC = frozenset(
@@ -65,9 +67,10 @@ def leans_on_history(question: str, said: list[str] | None = None) -> bool:
     A pronoun alone does not make a follow-up: "Which country elected its first leftist
     leader?" names its own subject. A question leans when it opens like a continuation
     ("and …", "what about …"), is too short to stand alone, refers back without naming a
-    subject of its own, or asks only about what was just `said` (the last turn's question,
-    answer and quoted passages: "when did the state last execute anyone" after an answer on
-    a state's death row).
+    subject of its own (or to a person it names nowhere: "did he end up getting
+    convicted"), or asks only about what was just `said` (the last turn's question, answer
+    and quoted passages: "when did the state last execute anyone" after an answer on a
+    state's death row).
     """
     if _LEANING_START.search(question):
         return True
@@ -78,6 +81,8 @@ def leans_on_history(question: str, said: list[str] | None = None) -> bool:
         len(own) < SELF_CONTAINED_TERMS or not specific_words(question)
     ):
         return True
+    if _PERSON_REFERENCE.search(question) and not named_words(question):
+        return True  # "did he end up getting convicted": someone the conversation named
     return bool(said) and mentions_all(question, said or [])
 
 
@@ -91,7 +96,11 @@ def carry_topic(question: str, previous: str, said: list[str] | None = None) -> 
     if not leans_on_history(question, said):
         return question
     own = {stem(t) for t in key_terms(question)}
-    carried = [t for t in key_terms(previous) if stem(t) not in own][:MAX_CARRIED_TERMS]
+    carried = [t for t in key_terms(previous) if stem(t) not in own]
+    # the names first: a topic carried twice ("where was she kept (about: …, excelsior,
+    # springs)") must not lose its place to the words of the last question
+    named = {stem(w) for w in named_words(previous)}
+    carried = sorted(carried, key=lambda t: stem(t) not in named)[:MAX_CARRIED_TERMS]
     body = _LEADING_FILLER.sub("", question).strip().rstrip("?.! ")
     if not carried:
         return question

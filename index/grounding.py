@@ -198,6 +198,11 @@ def specific_words(question: str) -> list[str]:
     return [word for word, _ in _specific(question)]
 
 
+def named_words(question: str) -> list[str]:
+    """The question's names, as written: capitalised words, places, numbers, very rare words."""
+    return [word for word, name in _specific(question) if name]
+
+
 def _specific(question: str) -> list[tuple[str, bool]]:
     """(word as written, is a name) for each specific word of the question."""
     return [(word, name) for word, name, _ in _specific_at(question)]

@@ -447,6 +447,23 @@ def test_a_self_contained_question_is_not_a_follow_up() -> None:
     )
 
 
+def test_a_person_the_question_does_not_name_is_the_conversations() -> None:
+    assert leans_on_history("did he end up getting convicted")
+    assert leans_on_history("what did she say about gun control")
+    assert not leans_on_history("did Trump's lawyer say he would appeal")
+    history = [
+        Turn(
+            question="who's accused of holding a woman captive in excelsior springs",
+            answer="Timothy Haslett [1].",
+        ),
+        Turn(question="where in the house was she kept", answer="In the basement [1]."),
+    ]
+    # carried over two turns, the story's name is not crowded out by the last question's words
+    assert heuristic_standalone("did he end up getting convicted", history) == (
+        "Did he end up getting convicted (about: excelsior, house, kept, accused, holding, woman)?"
+    )
+
+
 def test_near_duplicate_sampling_is_the_same_in_every_process() -> None:
     """Which passages count as copies (and so the answer) must not depend on the hash seed."""
     import subprocess
