@@ -133,19 +133,23 @@ class Retriever:
         """Everything `retrieve` knows: all top passages, timings, the floor verdict.
 
         A year or month the question names ("in 2022", "in October") narrows the search to
-        stories published then. When it names a year and nothing relevant was published
-        that year, the question is read without the window: the year may be the event's,
-        not the story's ("the record rate set back in 1981"), and an undated store has no
-        publication days to narrow by at all. A later story is then used only if it names
-        the year itself (the composer's subject check holds numbers to that), where a
-        month alone ("in October") is not checked, so its window stays.
+        stories published then. When nothing relevant was, the question is read without
+        the window: a year may be the event's, not the story's ("the record rate set back
+        in 1981"), and a story is then used only if it names the year itself (the
+        composer's subject check holds numbers to that). A month alone is not checked, so
+        without its window only stories of unknown day are searched: an undated one may
+        be from that month, and an undated store has no days to narrow by at all.
         """
         started = time.perf_counter()
         as_of = as_of or date.today()
         window = question_window(question, as_of=as_of)
         found = self._search(question, filters, as_of, top_k, mode, window)
-        if window is not None and window.strict and window.names_year and found.below_floor:
-            found = self._search(question, filters, as_of, top_k, mode, None)
+        if window is not None and window.strict and found.below_floor:
+            wider = self._search(question, filters, as_of, top_k, mode, None)
+            if window.names_year:
+                found = wider
+            elif any(p.published is None for p in wider.passages):
+                found = _undated(wider)
         found.timings.total_ms = _ms(started)
         return found
 
@@ -217,6 +221,15 @@ class Retriever:
         ):
             out.setdefault(chunk_id, _Candidate(chunk_id)).bm25 = score
         t.keyword_ms = _ms(t0)
+
+
+def _undated(found: Retrieval) -> Retrieval:
+    """`found` with only the passages of stories of unknown day."""
+    passages = [p for p in found.passages if p.published is None]
+    kept = {p.chunk_id for p in passages}
+    duplicates = {k: v for k, v in found.duplicates.items() if k in kept}
+    below = not passages or max(p.relevance or 0.0 for p in passages) < found.floor
+    return Retrieval(passages, found.timings, below, found.floor, None, duplicates)
 
 
 def relevance_floor(settings: Settings) -> float:

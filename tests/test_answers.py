@@ -64,6 +64,15 @@ def test_the_one_undated_article_answers_its_own_facts(
     assert "As of" not in answer.text  # an undated article has no date to frame it with
 
 
+def test_a_month_or_year_does_not_hide_the_undated_article(seed_desk: Newsdesk) -> None:
+    # an undated story may be from any month: a month's window does not leave it out
+    answer = seed_desk.answer("how many troops were at the border in february", as_of=AS_OF)
+    assert not answer.declined and "5,000" in lead(answer), answer.text
+    # a year must be in the story (this one names none)
+    year = seed_desk.answer("how many troops were at the border in 2025", as_of=AS_OF)
+    assert year.declined and year.text.startswith("I have nothing on “2025”"), year.text
+
+
 @pytest.mark.parametrize(
     ("question", "lacking"),
     [
