@@ -43,6 +43,7 @@ class DateWindow:
     until: date | None
     strict: bool
     phrase: str
+    month: int | None = None  # of a month named without a year ("in October"): 10
 
     @property
     def names_year(self) -> bool:
@@ -94,7 +95,8 @@ def _calendar_window(text: str, as_of: date) -> DateWindow | None:
     if month and not (month.group(1) == "may" and month.group(2) is None):  # "may" is a verb
         year = int(month.group(2)) if month.group(2) else None
         start, end = _month_window(MONTHS[month.group(1)], year, as_of)
-        return DateWindow(start, min(end, as_of), True, month.group(0))
+        named = MONTHS[month.group(1)] if year is None else None
+        return DateWindow(start, min(end, as_of), True, month.group(0), named)
     year_match = re.search(r"\b(?:in|during|of) ((?:19|20)\d\d)\b", text)
     if year_match:
         year = int(year_match.group(1))

@@ -47,6 +47,9 @@ BM25_HALF = 20.0  # BM25 score that maps to 0.5 in a collection of BM25_REF_CHUN
 BM25_REF_CHUNKS = 20_000
 RECENCY_WEIGHT = 0.5  # a story published on as_of scores up to 1.5 times an old one
 RECENCY_HALF_LIFE_DAYS = 7.0
+# a month's window that finds nothing is searched again without it, this many times deeper,
+# for the stories of that month in earlier years (`Retriever.search`)
+WIDER_K = 5
 WINDOW_BONUS = 0.05  # inside a soft window the question's wording points at ("this week")
 MAX_PER_ARTICLE = 2
 # an article with a second matching passage is likelier about the topic than a lone hit
@@ -137,19 +140,24 @@ class Retriever:
         the window: a year may be the event's, not the story's ("the record rate set back
         in 1981"), and a story is then used only if it names the year itself (the
         composer's subject check holds numbers to that). A month alone is not checked, so
-        without its window only stories of unknown day are searched: an undated one may
-        be from that month, and an undated store has no days to narrow by at all.
+        without its window only stories of that month in an earlier year ("the rail strike
+        in January", asked in December of the next year) and stories of unknown day are
+        searched: an undated one may be from that month, and an undated store has no days
+        to narrow by at all.
         """
         started = time.perf_counter()
         as_of = as_of or date.today()
         window = question_window(question, as_of=as_of)
         found = self._search(question, filters, as_of, top_k, mode, window)
         if window is not None and window.strict and found.below_floor:
-            wider = self._search(question, filters, as_of, top_k, mode, None)
             if window.names_year:
-                found = wider
-            elif any(p.published is None for p in wider.passages):
-                found = _undated(wider)
+                found = self._search(question, filters, as_of, top_k, mode, None)
+            else:
+                wanted = top_k or self.settings.retrieve_top_k
+                wider = self._search(question, filters, as_of, wanted * WIDER_K, mode, None)
+                kept = _published_in(wider, window.month, wanted)
+                if not kept.below_floor:
+                    found = kept
         found.timings.total_ms = _ms(started)
         return found
 
@@ -223,9 +231,11 @@ class Retriever:
         t.keyword_ms = _ms(t0)
 
 
-def _undated(found: Retrieval) -> Retrieval:
-    """`found` with only the passages of stories of unknown day."""
-    passages = [p for p in found.passages if p.published is None]
+def _published_in(found: Retrieval, month: int | None, top_k: int) -> Retrieval:
+    """`found` with only the passages of stories published in `month` (of any year) or on
+    an unknown day, the first `top_k` of them."""
+    inside = [p for p in found.passages if p.published is None or p.published.month == month]
+    passages = inside[:top_k]
     kept = {p.chunk_id for p in passages}
     duplicates = {k: v for k, v in found.duplicates.items() if k in kept}
     below = not passages or max(p.relevance or 0.0 for p in passages) < found.floor

@@ -145,13 +145,19 @@ def test_an_article_cannot_tell_what_happened_after_it_was_written(sample_desk: 
     assert not plan.declined and "18 months mapping it" in lead(plan)
 
 
-def test_a_year_the_stories_were_not_published_in_is_read_as_the_events(
+def test_a_year_or_month_with_no_story_is_read_as_the_events(
     sample_desk: Newsdesk,
 ) -> None:
     # nothing was published in 2003; the 2024 heat story names the record set that year
     answer = sample_desk.answer("how hot did it get in port aurelia in 2003", as_of=AS_OF)
     assert lead(answer) == "The previous record, 42.7 °C, was set in August 2003", answer.text
     assert "port-aurelia-heat-record" in answer.citations[0].url
+    # a month is the last one with a story: asked in December 2026, January 2025's strike
+    strike = sample_desk.answer(
+        "how many trains were cancelled in the rail strike in january", as_of=date(2026, 12, 7)
+    )
+    assert "800 passenger trains were cancelled" in strike.text, strike.text
+    assert "coastal-rail-strike" in strike.citations[0].url
     # a story that does not name the year does not answer for it
     cup = sample_desk.answer("who won the national cup in 2019", as_of=AS_OF)
     assert cup.declined and not cup.citations, cup.text

@@ -92,10 +92,22 @@ def test_a_year_nothing_was_published_in_is_not_a_filter(retriever: Retriever) -
     found = retriever.search("What interest rate did the central bank set in 2019?", as_of=AS_OF)
     assert found.window is None and not found.below_floor
     assert articles(found.passages)[0] in {"rates-march", "rates-october"}
-    # a month alone stays a filter (no story of December 2023 here)
+    # a month alone stays a filter (no story of December 2023 here, nor of any December)
     december = retriever.search("What did the central bank decide in December?", as_of=AS_OF)
     assert december.window is not None and december.window.strict
     assert december.below_floor
+
+
+def test_a_month_with_no_story_this_year_means_the_last_one_that_has(
+    retriever: Retriever,
+) -> None:
+    # asked in 2025, "in October" is October 2024, when nothing was published; the store's
+    # October is 2023's, and the March decision (published in another month) is not used
+    question = "What did the central bank decide in October?"
+    found = retriever.search(question, as_of=date(2025, 3, 1))
+    assert not found.below_floor
+    assert {p.published.month for p in found.passages if p.published} == {10}
+    assert articles(found.passages)[0] == "rates-october"
 
 
 def test_near_duplicate_story_counts_once(retriever: Retriever) -> None:
