@@ -50,6 +50,18 @@ class DateWindow:
         """Does the phrase name a year ("in 2022", "in October 2021")?"""
         return bool(re.search(r"\d{4}", self.phrase))
 
+    def described(self) -> str:
+        """The window as a decline names it: "from October", "from October 2021", "from
+        2022", "since 3 March 2026"."""
+        since, until = self.since or date.min, self.until or date.max
+        if self.month is not None:
+            return f"from {since:%B}"
+        if not self.phrase.startswith(("in ", "during ", "of ")):
+            return f"since {since.day} {since:%B %Y}"
+        if (since.year, since.month) == (until.year, until.month):
+            return f"from {since:%B %Y}"
+        return f"from {since.year}"
+
 
 def parse_day(value: str, *, today: date) -> date:
     """An ISO date, `today`/`yesterday`, or a span back from today: `7d`, `2 weeks`, `3m`."""

@@ -113,13 +113,15 @@ class Retriever:
         as_of: date | None = None,
         top_k: int | None = None,
         keep_below_floor: bool = False,
+        windowed: bool = True,
     ) -> list[Passage]:
         """The passages at or above the relevance floor, best first; [] when none is.
 
         `keep_below_floor`: all the top passages, for a caller that names the closest
         stories when nothing is relevant (it must apply `relevance_floor` itself).
+        `windowed=False`: the question's date phrase does not narrow the search.
         """
-        found = self.search(question, filters=filters, as_of=as_of, top_k=top_k)
+        found = self.search(question, filters=filters, as_of=as_of, top_k=top_k, windowed=windowed)
         if keep_below_floor:
             return found.passages[: top_k or self.settings.retrieve_top_k]
         return [p for p in found.passages if (p.relevance or 0.0) >= found.floor]
@@ -132,6 +134,7 @@ class Retriever:
         as_of: date | None = None,
         top_k: int | None = None,
         mode: Mode = "hybrid",
+        windowed: bool = True,
     ) -> Retrieval:
         """Everything `retrieve` knows: all top passages, timings, the floor verdict.
 
@@ -147,7 +150,7 @@ class Retriever:
         """
         started = time.perf_counter()
         as_of = as_of or date.today()
-        window = question_window(question, as_of=as_of)
+        window = question_window(question, as_of=as_of) if windowed else None
         found = self._search(question, filters, as_of, top_k, mode, window)
         if window is not None and window.strict and found.below_floor:
             if window.names_year:

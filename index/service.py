@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from index.citations import CitationNumbers
 from index.compose import NOTHING_MORE, Composition, ExtractiveComposer
+from index.dates import question_window
+from index.declines import closest_stories, decline_text
 from index.errors import LLMError, LLMUnusableError, QuestionError
 from index.followup import asks_for_more, standalone_question
 from index.language import english_only, foreign_language
@@ -72,6 +74,7 @@ class PassageRetriever(Protocol):
         as_of: date | None = None,
         top_k: int | None = None,
         keep_below_floor: bool = False,
+        windowed: bool = True,
     ) -> list[Passage]: ...
 
 
@@ -190,6 +193,8 @@ class Newsdesk:
         composition, mode, model = self._compose(
             standalone, focus, found, history, as_of, deadline, draft
         )
+        if composition.declined and not self._relevant(found):
+            composition = self._outside_window(text, standalone, filters, as_of) or composition
         return _Attempt(standalone, found, composition, mode, model, retrieve_ms, _ms(t0))
 
     def _compose(
@@ -239,6 +244,24 @@ class Newsdesk:
                     )
                 return fallback, "extractive", None
         return self._extractive(question, focus, passages, history), "extractive", None
+
+    def _outside_window(
+        self, asked: str, standalone: str, filters: Filters | None, as_of: date | None
+    ) -> Composition | None:
+        """The decline for a question whose date phrase no relevant story falls in ("what
+        did the central bank do in october"), naming the closest stories of other days;
+        None when the question names no such date or nothing is relevant without it."""
+        window = question_window(standalone, as_of=as_of or date.today())
+        if window is None or not window.strict:
+            return None
+        found = self.retriever.retrieve(
+            standalone, filters=filters, as_of=as_of, keep_below_floor=True, windowed=False
+        )
+        stories = closest_stories(self._relevant(found))
+        if not stories:
+            return None
+        lead = f"I have nothing {window.described()} on this"
+        return Composition(text=decline_text(asked, closest=stories, lead=lead), declined=True)
 
     def _relevant(self, passages: list[Passage]) -> list[Passage]:
         floor = self.composer.relevance_floor

@@ -165,6 +165,19 @@ def test_a_year_or_month_with_no_story_is_read_as_the_events(
     assert "The closest I have: “Riverton Rovers win the cup final 3-1" in cup.text
 
 
+def test_a_date_no_story_falls_in_is_declined_naming_the_stories_of_other_days(
+    sample_desk: Newsdesk,
+) -> None:
+    # the rate cut was in March; no story of any October is about it
+    asked = "what did valdoria's central bank do in october"
+    answer = sample_desk.answer(asked, as_of=date(2026, 12, 7))
+    assert answer.declined and not answer.citations, answer.text
+    assert answer.text.startswith(
+        "I have nothing from October on this, so I won't guess. The closest I have: "
+    ), answer.text
+    assert "Valdoria's policy rate to 3.25 percent” (Daily Meridian, 6 March 2025)" in answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "missing", "story"),
     [

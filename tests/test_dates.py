@@ -59,3 +59,17 @@ def test_parse_day(value: str, expected: date) -> None:
 def test_parse_day_rejects_nonsense_with_a_helpful_message() -> None:
     with pytest.raises(QuestionError, match="YYYY-MM-DD"):
         parse_day("last blue moon", today=AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "described"),
+    [
+        ("in october", "from October"),
+        ("in october 2021", "from October 2021"),
+        ("in 2022", "from 2022"),
+        ("since march 3", "since 3 March 2026"),
+    ],
+)
+def test_a_window_as_a_decline_names_it(phrase: str, described: str) -> None:
+    window = question_window(f"what happened {phrase}", as_of=date(2026, 12, 7))
+    assert window is not None and window.described() == described
