@@ -96,6 +96,8 @@ def test_a_year_nothing_was_published_in_is_not_a_filter(retriever: Retriever) -
     december = retriever.search("What did the central bank decide in December?", as_of=AS_OF)
     assert december.window is not None and december.window.strict
     assert december.below_floor
+    # nothing was published in December 2023, so that window was not searched at all
+    assert december.timings.embed_ms == 0.0 and december.timings.dense_ms == 0.0
 
 
 def test_a_month_with_no_story_this_year_means_the_last_one_that_has(
