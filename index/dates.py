@@ -56,7 +56,7 @@ class DateWindow:
         since, until = self.since or date.min, self.until or date.max
         if self.month is not None:
             return f"from {since:%B}"
-        if not self.phrase.startswith(("in ", "during ", "of ")):
+        if self.phrase.startswith(("since ", "after ")):
             return f"since {since.day} {since:%B %Y}"
         if (since.year, since.month) == (until.year, until.month):
             return f"from {since:%B %Y}"

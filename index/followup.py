@@ -27,13 +27,12 @@ _LEANING_START = re.compile(
     r"what happened next|since when)\b",
     re.I,
 )
+# a person or group the question may not name: "did he end up getting convicted"
+_PERSONS = r"he|him|his|she|her|hers|they|them|their|theirs"
 _ANAPHORA = re.compile(
-    r"\b(?:it|its|they|them|their|theirs|that|this|those|these|he|him|his|she|her|"
-    r"the same|the other|there)\b",
-    re.I,
+    rf"\b(?:{_PERSONS}|it|its|that|this|those|these|the same|the other|there)\b", re.I
 )
-# a person or group the question does not name: "did he end up getting convicted"
-_PERSON_REFERENCE = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their)\b", re.I)
+_PERSON_REFERENCE = re.compile(rf"\b(?:{_PERSONS})\b", re.I)
 _LEADING_FILLER = re.compile(r"^\s*(?:and|but|so|also|then)\b[\s,]*", re.I)
 # question words and time words that are not the topic
 _NOT_TOPIC = frozenset(

@@ -158,7 +158,7 @@ class Retriever:
             else:
                 wanted = top_k or self.settings.retrieve_top_k
                 wider = self._search(question, filters, as_of, wanted * WIDER_K, mode, None)
-                kept = _published_in(wider, window.month, wanted)
+                kept = _of_month(wider, window.month, wanted)
                 if not kept.below_floor:
                     found = kept
         found.timings.total_ms = _ms(started)
@@ -246,7 +246,7 @@ class Retriever:
         t.keyword_ms = _ms(t0)
 
 
-def _published_in(found: Retrieval, month: int | None, top_k: int) -> Retrieval:
+def _of_month(found: Retrieval, month: int | None, top_k: int) -> Retrieval:
     """`found` with only the passages of stories published in `month` (of any year) or on
     an unknown day, the first `top_k` of them."""
     inside = [p for p in found.passages if p.published is None or p.published.month == month]

@@ -250,9 +250,10 @@ class Newsdesk:
     ) -> Composition | None:
         """The decline for a question whose date phrase no relevant story falls in ("what
         did the central bank do in october"), naming the closest stories of other days;
-        None when the question names no such date or nothing is relevant without it."""
+        None when the question names no such date or nothing is relevant without it (a
+        year's window: the retriever has already searched without it)."""
         window = question_window(standalone, as_of=as_of or date.today())
-        if window is None or not window.strict:
+        if window is None or not window.strict or window.names_year:
             return None
         found = self.retriever.retrieve(
             standalone, filters=filters, as_of=as_of, keep_below_floor=True, windowed=False
