@@ -8,8 +8,8 @@ Suites (question file × store):
 - realtimeqa-dev: the 121 dated quiz questions, each asked as of its own date, same store;
 - seed: the one undated article of shared/seeds, in a store of its own;
 - samples: the sample articles of the repository;
-- natural-fresh / natural-fresh2 / natural-fresh3: chat-style questions written after the
-  code was tuned, on articles no other set uses (only reported on);
+- natural-fresh, natural-fresh2, natural-fresh3, natural-fresh4: chat-style questions written
+  after the code was tuned, on articles no other set uses (only reported on);
 - typos / typos-heldout: natural-dev's (natural-heldout's) answerable questions, one word of
   each mistyped, on the full store.
 Latency columns come from one pass per code in separate processes, one after the other: on
@@ -45,6 +45,7 @@ SUITES = {
     "natural-fresh2": ("full", [QUESTIONS / "natural-fresh2.jsonl"], None),
     # outcomes (deaths, wins, verdicts, ends) and later outcomes of stored subjects
     "natural-fresh3": ("full", [QUESTIONS / "natural-fresh3.jsonl"], None),
+    "natural-fresh4": ("full", [QUESTIONS / "natural-fresh4.jsonl"], None),
     "realtimeqa-dev": ("full", [RTQA], None),
     "seed": ("seed", [QUESTIONS / "seed.jsonl"], None),
     "samples": ("samples", [QUESTIONS / "samples.jsonl"], None),

@@ -1,7 +1,8 @@
 """Validate the chat-style benchmark question sets in bench/questions/.
 
 Checks natural-dev.jsonl, natural-heldout.jsonl, natural-chains.jsonl and the fresh sets
-(natural-fresh.jsonl, natural-fresh2.jsonl, natural-fresh3.jsonl) against the RealTimeQA
+(natural-fresh.jsonl, natural-fresh2.jsonl, natural-fresh3.jsonl,
+natural-fresh4.jsonl) against the RealTimeQA
 article corpus:
 
 * every line is a well-formed JSON object with the required fields and a known kind;
@@ -45,6 +46,7 @@ FRESH_SETS = {
     "fresh": ("natural-fresh.jsonl", "fresh-", 60, 15),
     "fresh2": ("natural-fresh2.jsonl", "fresh2-", 40, 10),
     "fresh3": ("natural-fresh3.jsonl", "fresh3-", 40, 25),
+    "fresh4": ("natural-fresh4.jsonl", "fresh4-", 60, 20),
 }
 
 MIN_ANSWERABLE = 110
