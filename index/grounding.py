@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import resources
 
 from index.text import STOPWORDS, WORD, normalise, stem, terms
 
@@ -137,14 +138,22 @@ _GENERIC_PLACE_WORDS = frozenset(
 
 @lru_cache(maxsize=1)
 def _place_words() -> frozenset[str]:
-    """Single words of country and US state names: specific however common they are."""
+    """Single words of country and US state names, and the names of big cities: specific
+    however common they are ("paris", "chicago" and "london" are everyday words in English)."""
     import pycountry
 
     names = [c.name for c in pycountry.countries]
     names += [getattr(c, "common_name", "") for c in pycountry.countries]
     names += [s.name for s in pycountry.subdivisions.get(country_code="US") or []]
     words = {w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name or "")}
+    words |= _city_names()
     return frozenset(w for w in words if len(w) >= 4 and w not in _GENERIC_PLACE_WORDS)
+
+
+def _city_names() -> set[str]:
+    """Cities of 500,000 people or more (`index/wordlists/cities.txt`, from GeoNames)."""
+    text = resources.files("index").joinpath("wordlists/cities.txt").read_text(encoding="utf-8")
+    return {line for line in text.splitlines() if line and not line.startswith("#")}
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +162,7 @@ def _place_bases() -> frozenset[str]:
 
 
 def is_place(word: str) -> bool:
-    """A country or US state, or its demonym ("canadian", "mexican", "chinese")."""
+    """A country, US state or big city, or its demonym ("canadian", "mexican", "parisian")."""
     if word in _place_words() or word in _ALIASES:
         return True
     bases = _place_bases()

@@ -124,6 +124,14 @@ def test_an_absent_subject_is_declined_naming_the_closest_stories(sample_desk: N
     assert "The closest I have: “Coastal rail strike cancels 800 trains" in answer.text
 
 
+def test_a_city_no_story_names_is_declined(sample_desk: Newsdesk) -> None:
+    # the rail strike story answers "how many trains", but not for Paris
+    answer = sample_desk.answer("how many trains got cancelled by the strike in paris")
+    assert answer.declined and not answer.citations
+    assert answer.text.startswith("I have nothing on “paris”")
+    assert "The closest I have: “Coastal rail strike cancels 800 trains" in answer.text
+
+
 def test_an_answer_about_something_else_is_declined(sample_desk: Newsdesk) -> None:
     # the sports story has "final" and "won", but no Champions League: its best sentence is
     # about the National Cup and far from the question in meaning

@@ -207,6 +207,14 @@ def test_places_and_their_demonyms() -> None:
     assert not any(is_place(w) for w in ["several", "random", "clinic"])
 
 
+def test_big_cities_are_places_though_english_writes_them_often() -> None:
+    # "paris" and "chicago" are too common in English to count as rare words
+    assert all(is_place(w) for w in ["paris", "chicago", "london", "lagos", "parisian"])
+    assert specific_words("how many trains were cancelled in paris") == ["cancelled", "paris"]
+    # a city's name that is also an English word is read as the word
+    assert not any(is_place(w) for w in ["pest", "queens", "perm", "erode"])
+
+
 @pytest.mark.parametrize(
     ("question", "wanted"),
     [
