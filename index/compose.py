@@ -143,7 +143,8 @@ class ExtractiveComposer:
         candidates = _typed_first(candidates, kind)
         chosen = self._select(candidates, kind)
         # (a follow-up's subject is the conversation's, which the answer before established)
-        if focus is None and off_subject(question, chosen):
+        names = self._store_names()
+        if focus is None and off_subject(question, chosen, names=names, similarity=self.similarity):
             stories = closest_stories([c.passage for c in chosen] + passages)
             return Composition(text=decline_text(question, closest=stories), declined=True)
         outcome = unreported_outcome(focus or question, chosen)
@@ -207,7 +208,7 @@ class ExtractiveComposer:
         """The passages of articles that contain the question's subject, and, when there
         are none, the subject's words the best article lacks."""
         lacking: dict[str, list[str]] = {}
-        names = self.names() if self.names is not None else frozenset()
+        names = self._store_names()
         for passage in passages:
             if passage.article_id not in lacking:
                 lacking[passage.article_id] = missing_words(
@@ -216,6 +217,9 @@ class ExtractiveComposer:
         kept = [p for p in passages if not lacking[p.article_id]]
         first = lacking[passages[0].article_id] if passages else []
         return kept, ([] if kept else first)
+
+    def _store_names(self) -> frozenset[str]:
+        return self.names() if self.names is not None else frozenset()
 
     def _texts(self, passage: Passage, passages: list[Passage]) -> list[str]:
         """What the article says: its whole text when the store can tell, else its passages."""

@@ -15,12 +15,13 @@ something else): the store knows the subject but not the outcome, which came lat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
-from index.grounding import CHAT_WORDS, lacking_words
+from index.grounding import CHAT_WORDS, lacking_words, named_words
 from index.models import Passage
 from index.sentences import Candidate
-from index.text import WORD
+from index.text import WORD, normalise
 
 CLOSEST = 2  # stories named when declining
 _TITLE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*$")  # " - CNN", " | CNN Business"
@@ -170,15 +171,33 @@ def unmentioned(question: str, chosen: list[Candidate]) -> list[str]:
     return lacking_words(question, said)
 
 
-def off_subject(question: str, chosen: list[Candidate]) -> bool:
+def off_subject(
+    question: str,
+    chosen: list[Candidate],
+    *,
+    names: frozenset[str] = frozenset(),
+    similarity: Callable[[str, list[str]], list[float]] | None = None,
+) -> bool:
     """Is the answer about something else? It lacks one of the question's specific words
     (in its sentences and their headlines) and is not close to the question in meaning:
     "Hurricane Michael has left a trail of disaster" for "how bad did hurricane milton hit
-    florida", whose article mentions a town called Milton somewhere else."""
+    florida", whose article mentions a town called Milton somewhere else.
+
+    A lacking name (`names`: the words the store writes as names) settles it. A lacking
+    ordinary word ("wreck" where the story says "crash") does only when the sentence read
+    with its headline is far from the question too (`similarity`): "The final tally was
+    four broken ribs" says nothing of Dax Shepard, whose name is in its headline."""
     cosines = [c.features["semantic"] for c in chosen if "semantic" in c.features]
     if not cosines or max(cosines) >= OFF_SUBJECT_COSINE:
         return False
-    return bool(unmentioned(question, chosen))
+    lacking = unmentioned(question, chosen)
+    if not lacking:
+        return False
+    named = set(named_words(question))
+    if similarity is None or any(w in named or normalise(w) in names for w in lacking):
+        return True
+    in_story = similarity(question, [f"{c.passage.title}. {c.text}" for c in chosen])
+    return max(in_story) < OFF_SUBJECT_COSINE
 
 
 def unreported_outcome(question: str, chosen: list[Candidate]) -> str | None:

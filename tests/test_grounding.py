@@ -11,6 +11,7 @@ from index.asks import QuestionKind, event_year, offers
 from index.citations import CitationNumbers
 from index.compose import ExtractiveComposer
 from index.declines import off_subject, unreported_outcome
+from index.embeddings import OnnxMiniLMEmbedding
 from index.followup import heuristic_standalone, leans_on_history
 from index.grounding import (
     acronyms,
@@ -22,6 +23,7 @@ from index.grounding import (
 )
 from index.models import Passage, Turn
 from index.sentences import Candidate, opens_story, quotable, sentences
+from index.wiring import sentence_similarity
 
 QUAKE = "A magnitude 7.8 earthquake struck southern Turkey and northern Syria early on Monday."
 
@@ -95,9 +97,9 @@ def test_what_an_answer_leaves_out_of_the_question(
     assert lacking_words(question, [said]) == lacking
 
 
-def _said(text: str, cosine: float) -> Candidate:
+def _said(text: str, cosine: float, title: str = "Storm batters the coast") -> Candidate:
     p = Passage(
-        chunk_id="a:v:0", article_id="a", title="Storm batters the coast", source="Outlet",
+        chunk_id="a:v:0", article_id="a", title=title, source="Outlet",
         url="https://example.com/a", published=None, start=0, end=len(text), text=text, score=0.5,
     )  # fmt: skip
     return Candidate(p, 0, 0, len(text), set(), 1.0, 1.0, features={"semantic": cosine})
@@ -114,6 +116,29 @@ def test_an_answer_about_something_else_lacks_a_word_and_is_far_in_meaning() -> 
     # a quiz question's paragraph of background is not its subject
     long = "After a week of warnings and evacuations along the gulf coast, how bad did it get "
     assert not off_subject(long + "when hurricane milton finally hit florida", said)
+
+
+def test_a_sentence_that_lacks_an_ordinary_word_is_read_with_its_headline(
+    embed_model: OnnxMiniLMEmbedding,
+) -> None:
+    similarity = sentence_similarity(embed_model)
+    question = "how many ribs did dax shepard break in his motorcycle wreck"
+    title = "Dax Shepard needs surgery after breaking bones in motorcycle crash"
+    ribs = "The final tally was four broken ribs, and I need surgery."
+    cosine = similarity(question, [ribs])[0]
+    assert cosine < 0.5  # far from the question: it names neither Shepard nor a wreck
+    said = [_said(ribs, cosine, title)]
+    assert off_subject(question, said)  # without the model, a lacking word settles it
+    # the story's headline names its subject: "wreck" is only a word its sentence lacks
+    assert not off_subject(question, said, similarity=similarity)
+    # a name it lacks (as the store writes it, or as typed) still settles it
+    assert off_subject(question, said, names=frozenset(["wreck"]), similarity=similarity)
+    storm = [_said("Hurricane Michael has left a trail of disaster across Florida.", 0.42)]
+    milton = "how bad did hurricane milton hit florida"
+    assert off_subject(milton, storm, names=frozenset(["milton"]), similarity=similarity)
+    # ... and a headline about something else does not rescue the sentence
+    other = [_said(ribs, cosine, "Tyson Foods recalls chicken over listeria")]
+    assert off_subject(question, other, similarity=similarity)
 
 
 @pytest.mark.parametrize(
