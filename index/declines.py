@@ -64,10 +64,10 @@ _OUTCOMES = (
     ),
     (
         r"\b(?:resign(?:ed|s)?|quit|step(?:ped|s)? down|drop(?:ped|s)? out|ousted|kicked out|"
-        r"impeached|removed)\b",
+        r"impeached|removed|expelled)\b",
         r"\b(?:resign\w*|quit\w*|step(?:ped|s|ping)? down|drop(?:ped|s|ping)? out|withdr[ae]w\w*|"
         r"suspend\w*|oust\w*|remov\w*|fired|firing|vacat\w*|impeach\w*|replac\w*|"
-        r"succeed(?:ed|s|ing)?|successor|motion)\b",
+        r"succeed(?:ed|s|ing)?|successor|motion|expel\w*|expulsion)\b",
         "a departure",
     ),
     (

@@ -266,6 +266,9 @@ def _variant_present(word: str, found: set[str]) -> bool:
         return any(t == number or t.startswith(number + ".") for t in found)
     if stem(word) in found or stem(_ALIASES.get(word, word)) in found:
         return True
+    parts = [part for part in word.split("-") if len(part) > 1 and part not in STOPWORDS]
+    if len(parts) > 1:  # "best-ranked" is there when the article ranks something best
+        return all(_variant_present(part, found) for part in parts)
     base = _base(word)
     for other in found:
         if _ALIASES.get(other) == stem(word):

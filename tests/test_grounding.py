@@ -164,6 +164,8 @@ def test_a_sentence_that_lacks_an_ordinary_word_is_read_with_its_headline(
         ("who won the sag awards", "Here's who won't be vying for the trophies.", "who won"),
         ("when did desantis drop out", "DeSantis was a successful governor.", "a departure"),
         ("when did ron desantis drop out", "DeSantis filed to run.", "a departure"),
+        ("what was the vote when they ousted jones", "The House expelled Jones 72-25.", None),
+        ("when was jones expelled", "Jones spoke on the House floor.", "a departure"),
         ("when did the key bridge collapse", "Cranes passed under the bridge.", "a collapse"),
         ("how long did santos get in prison", "He could face 20 years in prison.", "a sentencing"),
         ("how many years in prison did he get", "He was sentenced to 25 years.", None),
@@ -230,6 +232,12 @@ def test_a_rare_word_is_a_name_only_where_names_go_uncapitalised() -> None:
 def test_places_and_their_demonyms() -> None:
     assert all(is_place(w) for w in ["morocco", "canadian", "mexican", "chinese", "german"])
     assert not any(is_place(w) for w in ["several", "random", "clinic"])
+
+
+def test_a_hyphenated_word_is_there_when_its_parts_are() -> None:
+    question = "what was the best-ranked us airport in skytrax's list"
+    assert missing_words(question, ["Skytrax ranked Denver the best airport in the US."]) == []
+    assert missing_words(question, ["Skytrax ranked Denver tenth in the US."]) == ["best-ranked"]
 
 
 def test_big_cities_are_places_though_english_writes_them_often() -> None:
