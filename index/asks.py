@@ -48,8 +48,8 @@ HAS_CAUSE = re.compile(
 _PLACE = re.compile(r"\b(?:in|at|near|from|outside|across|into|off|on) (?:the )?([A-Z][\w’'-]+)")
 
 _WANTS_NUMBER = re.compile(
-    r"\bhow (?:many|much|big|large|long|far|old|high|tall|fast|deep|often|strong|powerful|"
-    r"intense|hot|cold|warm|heavy|wide)\b|"
+    r"\bhow (?:many|much|big|large|long|far|close|near|old|high|tall|fast|deep|often|strong|"
+    r"powerful|intense|hot|cold|warm|heavy|wide)\b|"
     r"\bwhat (?:number|percent(?:age)?|share|rate|price|cost|temperature|amount|score|age)\b|"
     # "what's the coldest temperature", "what tax rate", "what turnout did officials claim"
     r"\bwhat(?:'s|’s|s| is| was| are| were)? (?:the )?"
@@ -89,7 +89,10 @@ _MEASURES: tuple[tuple[re.Pattern[str], Measure | None], ...] = (
     (re.compile(r"\bhow fast\b", re.I), "speed"),
     (re.compile(r"\bhow (?:hot|cold|warm)\b|\btemperatures?\b", re.I), "temperature"),
     # ("how far over asking did it sell" asks for a sum)
-    (re.compile(r"\bhow far\b(?! (?:over|above|below|under|behind|ahead))", re.I), "distance"),
+    (
+        re.compile(r"\bhow (?:far|close|near)\b(?! (?:over|above|below|under|behind|ahead))", re.I),
+        "distance",
+    ),
     (
         re.compile(
             r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much of\b|\bturnout\b|"
@@ -148,8 +151,8 @@ _OFFERS_MEASURE: dict[Measure, re.Pattern[str]] = {
         re.I,
     ),
     "distance": re.compile(
-        r"\d[\d,.]*[- ]?(?:miles?|mi|kilometers?|kilometres?|km|meters?|metres?|m|feet|foot|"
-        r"ft|yards?|inches|inch|light-years?)\b",
+        rf"(?:\d[\d,.]*[- ]?|\b(?:{_NUMBER_WORDS})[- ])(?:miles?|mi|kilometers?|kilometres?|km|"
+        r"meters?|metres?|m|feet|foot|ft|yards?|inches|inch|light-years?)\b",
         re.I,
     ),
     "strength": re.compile(rf"\bmagnitude\b|\bcategory[- ]\d|\bEF-?\d|{_SPEED}", re.I),

@@ -52,6 +52,8 @@ def lead(answer: Answer) -> str:
         ("who runs northern command", "Gregory Guillot"),
         ("what does the administration want to label the cartels", "foreign terrorist"),
         ("why are critics uneasy about the military role at the border", "human rights"),
+        # "drones" are "unmanned aerial systems" there: what is asked, a distance, finds them
+        ("how close to the border can drones fly now", "five miles"),
     ],
 )
 def test_the_one_undated_article_answers_its_own_facts(

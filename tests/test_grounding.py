@@ -326,6 +326,10 @@ def test_strength_speed_distance_and_temperature_are_measures() -> None:
     assert far.measure == "distance"
     assert offers("It covered 620 miles on a single charge.", far, set()) == 1.0
     assert QuestionKind.of("how far over asking did the house sell").measure == "money"
+    close = QuestionKind.of("how close to the border can drones fly")  # a distance, in words
+    assert (close.wanted, close.measure) == ("number", "distance")
+    assert offers("Drones may fly within five miles of the border.", close, set()) == 1.0
+    assert offers("About 5,000 troops are at the border.", close, set()) == 0.5
     cold = QuestionKind.of("how cold could wind chills get")
     assert (cold.wanted, cold.measure) == ("number", "temperature")
     assert offers("Wind chills as cold as minus 40 F are forecast.", cold, set()) == 1.0
