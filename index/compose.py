@@ -35,7 +35,7 @@ from index.declines import (
     unreported_outcome,
 )
 from index.grounding import missing_words, variant_map
-from index.models import Citation, ClaimCheck, Passage
+from index.models import Citation, ClaimCheck, Passage, Similarity
 from index.sentences import (
     WEIGHTS,
     Candidate,
@@ -66,8 +66,6 @@ QUOTE_SPAN = 1500
 NOTHING_MORE = "That is all I have on this."  # "tell me more" when everything has been said
 # the text of a stored article by id, to check the question's subject against all of it
 ArticleText = Callable[[str], str]
-# cosine similarity of a question to each of some sentences, by an embedding model
-Similarity = Callable[[str, list[str]], list[float]]
 # sentence openers that read fine in lower case after "As of <date>, "
 _LOWERABLE_START = re.compile(
     r"^(?:The|A|An|About|Roughly|Around|Some|Nearly|More|Only|There|It|Its|Most|Almost)\b"
@@ -143,8 +141,9 @@ class ExtractiveComposer:
         candidates = _typed_first(candidates, kind)
         chosen = self._select(candidates, kind)
         # (a follow-up's subject is the conversation's, which the answer before established)
-        names = self._store_names()
-        if focus is None and off_subject(question, chosen, names=names, similarity=self.similarity):
+        if focus is None and off_subject(
+            question, chosen, names=self._store_names(), similarity=self.similarity
+        ):
             stories = closest_stories([c.passage for c in chosen] + passages)
             return Composition(text=decline_text(question, closest=stories), declined=True)
         outcome = unreported_outcome(focus or question, chosen)

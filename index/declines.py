@@ -15,11 +15,10 @@ something else): the store knows the subject but not the outcome, which came lat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 
 from index.grounding import CHAT_WORDS, lacking_words, named_words
-from index.models import Passage
+from index.models import Passage, Similarity
 from index.sentences import Candidate
 from index.text import WORD, normalise
 
@@ -176,7 +175,7 @@ def off_subject(
     chosen: list[Candidate],
     *,
     names: frozenset[str] = frozenset(),
-    similarity: Callable[[str, list[str]], list[float]] | None = None,
+    similarity: Similarity | None = None,
 ) -> bool:
     """Is the answer about something else? It lacks one of the question's specific words
     (in its sentences and their headlines) and is not close to the question in meaning:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+# cosine similarity of a text (a question, an answer's sentence) to each of some sentences,
+# by an embedding model (`index.wiring.sentence_similarity`)
+Similarity = Callable[[str, list[str]], list[float]]
 
 
 def content_hash(*parts: str) -> str:

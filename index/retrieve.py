@@ -195,8 +195,7 @@ class Retriever:
         passages, duplicates = _arrange(passages, top_k or self.settings.retrieve_top_k)
         timings.fuse_ms = _ms(t0)
         timings.total_ms = _ms(started)
-        below = not passages or max(p.relevance or 0.0 for p in passages) < floor
-        return Retrieval(passages, timings, below, floor, window, duplicates)
+        return Retrieval(passages, timings, _below(passages, floor), floor, window, duplicates)
 
     def _published_in(self, scoped: Filters) -> bool:
         """Was any story published between `scoped.since` and `scoped.until`?"""
@@ -253,8 +252,13 @@ def _of_month(found: Retrieval, month: int | None, top_k: int) -> Retrieval:
     passages = inside[:top_k]
     kept = {p.chunk_id for p in passages}
     duplicates = {k: v for k, v in found.duplicates.items() if k in kept}
-    below = not passages or max(p.relevance or 0.0 for p in passages) < found.floor
+    below = _below(passages, found.floor)
     return Retrieval(passages, found.timings, below, found.floor, None, duplicates)
+
+
+def _below(passages: list[Passage], floor: float) -> bool:
+    """Is no passage relevant (none at all, or none at or above `floor`)?"""
+    return not passages or max(p.relevance or 0.0 for p in passages) < floor
 
 
 def relevance_floor(settings: Settings) -> float:

@@ -22,16 +22,13 @@ an NLI model: how often it agrees with a person is measured on hand-labelled pai
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.grounding import NAME_ZIPF, _variant_present, article_terms, specific_words, zipf
-from index.models import Passage
+from index.models import Passage, Similarity
 from index.sentences import weighted_terms
 from index.text import WORD, normalise, sentence_spans, stem, terms
 
-# cosine similarity of a sentence to each of some passage sentences, by an embedding model
-Similarity = Callable[[str, list[str]], list[float]]
 SUPPORTED = 0.6  # the combined score at or above which a passage supports a sentence
 WORDING_ONLY = 0.7  # ... the bar for the wording share when no embedding model is given
 # and at least this share of the sentence's (weighted) content words must be in the passage

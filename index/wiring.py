@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from index.keyword import KeywordIndex
     from index.llm_answer import LLMAnswerer
     from index.minilm import Runtime
+    from index.models import Similarity
     from index.retrieve import Retriever
     from index.service import Newsdesk
     from index.store import ArticleStore
@@ -193,9 +194,7 @@ def article_text(catalog: Catalog) -> Callable[[str], str]:
     return text_of
 
 
-def sentence_similarity(
-    embed_model: EmbedModel, *, cache: int = 0
-) -> Callable[[str, list[str]], list[float]]:
+def sentence_similarity(embed_model: EmbedModel, *, cache: int = 0) -> Similarity:
     """Cosine of a question to each of some sentences, with the store's embedding model.
 
     With `cache`, the vectors of that many recent texts are kept: the support checker
@@ -237,7 +236,7 @@ def sentence_similarity(
 
 
 def build_llm_answerer(
-    settings: Settings, *, similarity: Callable[[str, list[str]], list[float]] | None = None
+    settings: Settings, *, similarity: Similarity | None = None
 ) -> LLMAnswerer | None:
     """The LLM answerer `ANSWER_MODE` asks for; None in the (default) extractive mode.
 

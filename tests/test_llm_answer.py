@@ -16,10 +16,9 @@ from index.embeddings import OnnxMiniLMEmbedding
 from index.errors import ConfigError, LLMUnusableError
 from index.followup import heuristic_standalone
 from index.llm_answer import build_llm
-from index.models import Citation, Passage, Turn
+from index.models import Citation, Passage, Similarity, Turn
 from index.service import Newsdesk
 from index.settings import Settings, load_settings
-from index.support import Similarity
 from index.wiring import build_llm_answerer, open_newsdesk, sentence_similarity
 from tests.fake_openai import FakeOpenAI, Streamed
 from tests.test_service import AS_OF, BORDER_NOW
